@@ -1,0 +1,114 @@
+"""The edge of the bot: HTTP in, wiring, Webex out.
+
+``create_app`` is the one place where the parts are wired together.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, jsonify
+from sqlalchemy.engine import Engine
+
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError, require
+from bot.webex import WebexChat
+from bot.webhook import blueprint as webhook_blueprint
+from bot.worker import EventWorkers
+from handlers.access import AdminPolicy
+from handlers.clock import Clock
+from handlers.commands import load_command_specs
+from handlers.context import Services
+from handlers.dispatch import Dispatcher
+from handlers.ports import Chat
+from handlers.texts import Texts
+from storage.db import make_engine
+from storage.devices import EmbeddedDeviceService
+from storage.state import get_value, set_value_once
+
+SECRET_NAME = "webhook_secret"
+NO_SECRET = (
+    "WEBEX_WEBHOOK_SECRET is not set and none was generated: set WEBEX_WEBHOOK_SECRET"
+    " to a long random string, or run `webex-go-bot register-webhooks` to make one."
+)
+
+
+@dataclass
+class Runtime:
+    """Everything a request or a worker needs, built once per app."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    secret: str
+    services: Services
+    dispatcher: Dispatcher
+    workers: EventWorkers
+
+
+def create_app(
+    settings: Settings,
+    *,
+    chat: Chat | None = None,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    start_workers: bool = True,
+) -> Flask:
+    """Build the Flask app; start the event workers unless told not to.
+
+    Raises SettingsError when there is no bot token or no webhook secret.
+    """
+    configure_logging(settings.log_level)
+    require(settings, "WEBEX_BOT_TOKEN")
+    engine = engine or make_engine(settings.database_url)
+    secret = webhook_secret(settings, engine)
+    if not secret:
+        raise SettingsError([NO_SECRET])
+    clock = clock or Clock()
+    chat = chat or WebexChat(settings.bot_token or "", settings.api_url)
+    runtime = _build_runtime(settings, engine, clock, secret, chat)
+
+    app = Flask("webex_go_bot")
+    app.extensions["webex_go_bot"] = runtime
+    app.register_blueprint(webhook_blueprint)
+    app.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
+    if start_workers:
+        runtime.workers.start()
+    return app
+
+
+def _build_runtime(
+    settings: Settings, engine: Engine, clock: Clock, secret: str, chat: Chat
+) -> Runtime:
+    devices = EmbeddedDeviceService(
+        engine,
+        smdp_address=settings.smdp_address,
+        code_ttl=timedelta(days=settings.code_ttl_days),
+        now=clock.now,
+    )
+    services = Services(
+        chat=chat,
+        devices=devices,
+        texts=Texts(settings.language),
+        clock=clock,
+        commands=load_command_specs(),
+    )
+    dispatcher = Dispatcher(services, AdminPolicy(settings.admin_emails), bot=chat.me())
+    workers = EventWorkers(
+        engine, dispatcher.handle_event, clock, threads=settings.worker_threads
+    )
+    return Runtime(settings, engine, clock, secret, services, dispatcher, workers)
+
+
+def webhook_secret(settings: Settings, engine: Engine) -> str | None:
+    """The configured secret, else the one generated on an earlier run."""
+    return settings.webhook_secret or get_value(engine, SECRET_NAME)
+
+
+def ensure_webhook_secret(settings: Settings, engine: Engine) -> str:
+    """The webhook secret, generating and storing one on first run."""
+    return settings.webhook_secret or set_value_once(
+        engine, SECRET_NAME, secrets.token_urlsafe(32)
+    )

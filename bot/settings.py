@@ -1,0 +1,222 @@
+"""Settings from the environment and a ``.env`` file, checked once at start-up.
+
+Each problem becomes one line that names the variable and says what to set, and
+all problems are reported together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from handlers.commands import normalize_email
+from handlers.errors import CommandError
+from handlers.texts import available_languages
+
+DEFAULT_API_URL = "https://webexapis.com/v1/"
+DEFAULT_SMDP_ADDRESS = "smdp.webexgo.example.com"
+
+
+class SettingsError(Exception):
+    """One or more settings are missing or malformed; ``problems`` has a line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_API_URL
+    webhook_secret: str | None = field(default=None, repr=False)
+    public_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str = "sqlite:///webex-go-bot.db"
+    admin_emails: tuple[str, ...] = ()
+    admin_room_ids: tuple[str, ...] = ()
+    device_service: str = "embedded"
+    admin_token: str | None = field(default=None, repr=False)
+    smdp_address: str = DEFAULT_SMDP_ADDRESS
+    code_ttl_days: int = 90
+    reminder_days: tuple[int, ...] = (30, 7, 1)
+    language: str = "en"
+    worker_threads: int = 4
+    log_level: str = "INFO"
+
+
+# variable -> (field, parser, what to set)
+_VARIABLES: dict[str, tuple[str, Callable[[str], Any], str]] = {}
+
+
+def _variable(name: str, field_name: str, hint: str):
+    def register(parser: Callable[[str], Any]) -> Callable[[str], Any]:
+        _VARIABLES[name] = (field_name, parser, hint)
+        return parser
+
+    return register
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value.strip()
+
+
+def _url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"is not an http(s) URL: {value.strip()!r}")
+    return value.strip()
+
+
+def _api_url(value: str) -> str:
+    url = _url(value)
+    # The SDK joins paths with urljoin: without the slash, /v1 would be dropped.
+    return url if url.endswith("/") else url + "/"
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 1 <= port <= 65535:
+        raise ValueError(f"is not a port number: {value!r}")
+    return port
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"must be 1 or more, not {value!r}")
+    return number
+
+
+def _emails(value: str) -> tuple[str, ...]:
+    emails = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            emails.append(normalize_email(item))
+        except CommandError:
+            raise ValueError(f"{item!r} is not an e-mail address") from None
+    return tuple(emails)
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    return tuple(filter(None, (part.strip() for part in value.split(","))))
+
+
+def _days(value: str) -> tuple[int, ...]:
+    days = tuple(sorted({_positive(part) for part in _ids(value)}, reverse=True))
+    if not days:
+        raise ValueError("lists no days")
+    return days
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value.strip().lower() not in choices:
+            raise ValueError(
+                f"must be one of {', '.join(choices)}, not {value.strip()!r}"
+            )
+        return value.strip().lower()
+
+    return parse
+
+
+def _host_name(value: str) -> str:
+    host = _text(value)
+    if "://" in host or "/" in host or "$" in host or " " in host:
+        raise ValueError(
+            f"must be a bare host name such as smdp.example.com, not {host!r}"
+        )
+    return host
+
+
+_variable(
+    "WEBEX_BOT_TOKEN", "bot_token", "the bot's access token from developer.webex.com"
+)(_text)
+_variable(
+    "WEBEX_API_URL", "api_url", "an http(s) URL such as https://webexapis.com/v1/"
+)(_api_url)
+_variable("WEBEX_WEBHOOK_SECRET", "webhook_secret", "a long random string")(_text)
+_variable("PUBLIC_URL", "public_url", "the https URL where Webex reaches this bot")(
+    _url
+)
+_variable("HOST", "host", "an address to listen on, such as 127.0.0.1")(_text)
+_variable("PORT", "port", "a port number from 1 to 65535")(_port)
+_variable("DATABASE_URL", "database_url", "an SQLAlchemy URL such as sqlite:///bot.db")(
+    _text
+)
+_variable("ADMIN_EMAILS", "admin_emails", "comma-separated e-mail addresses")(_emails)
+_variable("ADMIN_ROOM_IDS", "admin_room_ids", "comma-separated Webex room ids")(_ids)
+_variable("DEVICE_SERVICE", "device_service", "embedded or controlhub")(
+    _choice("embedded", "controlhub")
+)
+_variable("WEBEX_ADMIN_TOKEN", "admin_token", "an admin access token")(_text)
+_variable("SMDP_ADDRESS", "smdp_address", "the SM-DP+ host name")(_host_name)
+_variable("CODE_TTL_DAYS", "code_ttl_days", "a whole number of days, such as 90")(
+    _positive
+)
+_variable("REMINDER_DAYS", "reminder_days", "comma-separated days, such as 30,7,1")(
+    _days
+)
+_variable("WORKER_THREADS", "worker_threads", "a whole number such as 4")(_positive)
+_variable("LOG_LEVEL", "log_level", "DEBUG, INFO, WARNING or ERROR")(
+    lambda value: _choice("debug", "info", "warning", "error")(value).upper()
+)
+
+
+def _language(value: str) -> str:
+    return _choice(*available_languages())(value)
+
+
+_variable("BOT_LANGUAGE", "language", "a language with a file in manifest/messages")(
+    _language
+)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    env_file: str | None = ".env",
+    **overrides: Any,
+) -> Settings:
+    """Read every variable; raise SettingsError listing each bad one.
+
+    The environment wins over the ``.env`` file; ``overrides`` (field names) win
+    over both. Empty values count as unset.
+    """
+    values: dict[str, str | None] = {}
+    if env_file and os.path.exists(env_file):
+        values.update(dotenv_values(env_file))
+    values.update(os.environ if environ is None else environ)
+
+    fields: dict[str, Any] = {}
+    problems = []
+    for name, (field_name, parse, hint) in _VARIABLES.items():
+        raw = values.get(name)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            fields[field_name] = parse(raw)
+        except ValueError as error:
+            problems.append(f"{name} {error}: set {name} to {hint}.")
+    if problems:
+        raise SettingsError(problems)
+    fields.update(overrides)
+    return Settings(**fields)
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Raise SettingsError for each named variable that has no value."""
+    missing = [
+        f"{name} is not set: set {name} to {_VARIABLES[name][2]}."
+        for name in names
+        if getattr(settings, _VARIABLES[name][0]) in (None, "", ())
+    ]
+    if missing:
+        raise SettingsError(missing)

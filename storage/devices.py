@@ -1,0 +1,141 @@
+"""The embedded device service: lines and codes in the bot's own database.
+
+It implements ``handlers.ports.DeviceService`` and acts as a built-in SM-DP+: it
+issues activation data for a configurable SM-DP+ address and enforces the
+Webex Go rules (a new code only while Pending Activation; a new code cancels
+every earlier one; a code expires after ``code_ttl``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select, update
+
+from handlers.activation import ActivationData, mask, matching_id_of, new_matching_id
+from handlers.errors import NotFound, RuleViolation
+from handlers.ports import CodeInfo, IssuedCode, LineInfo
+from storage.db import transaction
+from storage.models import ActivationCode, CodeState, Line, LineStatus
+
+
+class EmbeddedDeviceService:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        smdp_address: str,
+        code_ttl: timedelta,
+        now: Callable[[], datetime],
+    ) -> None:
+        self._engine = engine
+        self._smdp_address = smdp_address
+        self._code_ttl = code_ttl
+        self._now = now
+
+    def get_line(self, email: str) -> LineInfo | None:
+        with transaction(self._engine) as session:
+            line = _find_line(session, email)
+            if line is None:
+                return None
+            code = _active_code(session, line)
+            return LineInfo(email=line.email, status=line.status, code=_code_info(code))
+
+    def add_line(self, email: str) -> IssuedCode:
+        try:
+            with transaction(self._engine) as session:
+                if _find_line(session, email) is not None:
+                    raise RuleViolation("error.line_exists", email=email)
+                now = self._now()
+                line = Line(
+                    email=email,
+                    status=LineStatus.PENDING_ACTIVATION,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(line)
+                session.flush()
+                return self._issue(session, line, now)
+        except IntegrityError:
+            # Another worker added the same person's line a moment ago.
+            raise RuleViolation("error.line_exists", email=email) from None
+
+    def issue_code(self, email: str) -> IssuedCode:
+        with transaction(self._engine) as session:
+            line = _find_line(session, email)
+            if line is None:
+                raise NotFound("error.no_line", email=email)
+            if line.status != LineStatus.PENDING_ACTIVATION:
+                raise RuleViolation(
+                    "error.line_not_pending", email=email, status=line.status
+                )
+            now = self._now()
+            _end_codes(session, line, CodeState.CANCELLED, now)
+            return self._issue(session, line, now)
+
+    def check_code(self, activation_string: str) -> CodeState | None:
+        matching_id = matching_id_of(activation_string)
+        if matching_id is None:
+            return None
+        with transaction(self._engine) as session:
+            code = session.exec(
+                select(ActivationCode).where(ActivationCode.matching_id == matching_id)
+            ).first()
+            if code is None:
+                return None
+            if code.state == CodeState.ACTIVE and code.expires_at <= self._now():
+                return CodeState.EXPIRED
+            return code.state
+
+    def _issue(self, session: Session, line: Line, now: datetime) -> IssuedCode:
+        activation = ActivationData(self._smdp_address, new_matching_id())
+        code = ActivationCode(
+            line_id=line.id,
+            smdp_address=activation.smdp_address,
+            matching_id=activation.matching_id,
+            state=CodeState.ACTIVE,
+            issued_at=now,
+            expires_at=now + self._code_ttl,
+        )
+        session.add(code)
+        return IssuedCode(
+            email=line.email,
+            activation=activation,
+            issued_at=now,
+            expires_at=code.expires_at,
+        )
+
+
+def _find_line(session: Session, email: str) -> Line | None:
+    return session.exec(select(Line).where(Line.email == email)).first()
+
+
+def _active_code(session: Session, line: Line) -> ActivationCode | None:
+    query = select(ActivationCode).where(
+        ActivationCode.line_id == line.id, ActivationCode.state == CodeState.ACTIVE
+    )
+    return session.exec(query.order_by(ActivationCode.issued_at.desc())).first()
+
+
+def _end_codes(session: Session, line: Line, state: CodeState, now: datetime) -> None:
+    session.execute(
+        update(ActivationCode)
+        .where(
+            ActivationCode.line_id == line.id, ActivationCode.state == CodeState.ACTIVE
+        )
+        .values(state=state, ended_at=now)
+    )
+
+
+def _code_info(code: ActivationCode | None) -> CodeInfo | None:
+    if code is None:
+        return None
+    return CodeInfo(
+        masked=mask(code.matching_id),
+        state=code.state,
+        issued_at=code.issued_at,
+        expires_at=code.expires_at,
+    )

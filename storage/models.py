@@ -1,0 +1,110 @@
+"""The tables. All times are stored in UTC."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _time(**kwargs):
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class LineStatus(enum.StrEnum):
+    """The states Control Hub shows for a Webex Go device."""
+
+    PENDING_ACTIVATION = "pending_activation"
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+class CodeState(enum.StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+class Line(SQLModel, table=True):
+    """A Webex Go line: one per person, identified by the person's e-mail."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=320)
+    status: LineStatus
+    created_at: datetime = _time()
+    updated_at: datetime = _time()
+
+
+class ActivationCode(SQLModel, table=True):
+    """Activation data issued for a line by the embedded SM-DP+."""
+
+    __tablename__ = "activation_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_id: int = Field(foreign_key="line.id", index=True, ondelete="CASCADE")
+    smdp_address: str = Field(max_length=253)
+    matching_id: str = Field(unique=True, max_length=64)
+    state: CodeState = Field(index=True)
+    issued_at: datetime = _time()
+    expires_at: datetime = _time(index=True)
+    ended_at: datetime | None = _time(default=None, nullable=True)
+
+
+class EventStatus(enum.StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class WebhookEvent(SQLModel, table=True):
+    """One webhook delivery from Webex, stored before it is acknowledged.
+
+    ``key`` is ``resource:event:data.id``: Webex signs no timestamp, so a replayed
+    or repeated delivery is recognised by this key alone.
+    """
+
+    __tablename__ = "webhook_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=400)
+    resource: str = Field(max_length=64)
+    event: str = Field(max_length=64)
+    body: str
+    status: EventStatus = Field(default=EventStatus.PENDING, index=True)
+    attempts: int = 0
+    received_at: datetime = _time()
+    not_before: datetime = _time()
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = _time(default=None, nullable=True)
+    finished_at: datetime | None = _time(default=None, nullable=True)
+    outcome: str | None = Field(default=None, max_length=200)
+
+
+class BotState(SQLModel, table=True):
+    """Small facts the bot keeps between runs, such as a generated webhook secret."""
+
+    __tablename__ = "bot_state"
+
+    name: str = Field(primary_key=True, max_length=100)
+    value: str
