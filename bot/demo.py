@@ -8,122 +8,62 @@ answers and every direct message, and saves each QR code it sends.
 
 from __future__ import annotations
 
-import secrets
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from webexpythonsdk import WebexAPI
-
-from bot import create_app
-from bot.registration import register_webhooks
-from bot.server import BackgroundServer
-from bot.settings import load_settings
-from emulator import Emulator, EmulatorServer, seed_demo
-from storage.events import count_unfinished_events
-
-ADMIN_EMAIL = "admin@example.com"
+from bot.sandbox import ADMIN_EMAIL, Sandbox
 
 
 class Demo:
     def __init__(self, output: Path) -> None:
-        self.output = output
         self.qr_folder = output / "qr"
         self.qr_folder.mkdir(parents=True, exist_ok=True)
-        for old in self.qr_folder.glob("*.png"):
+        for old in [*self.qr_folder.glob("*.png"), *output.glob("demo.db*")]:
             old.unlink()
-        database = output / "demo.db"
-        for path in output.glob("demo.db*"):
-            path.unlink()
-
-        self.emulator = Emulator()
-        self.org = seed_demo(self.emulator)
-        self.emulator_server = EmulatorServer(self.emulator)
-        self.emulator_server.start()
-        self.bot = self.org["people"]["gobot@webex.bot"]
-        self.room_id = self.org["admin_room"]["id"]
-
-        settings = load_settings(
-            env_file=None,
-            bot_token=self.org["tokens"]["gobot@webex.bot"],
-            api_url=self.emulator_server.base_url,
-            webhook_secret=secrets.token_urlsafe(32),
-            database_url=f"sqlite:///{database}",
-            admin_emails=(ADMIN_EMAIL,),
-            worker_threads=2,
-            log_level="WARNING",
-        )
-        self.app = create_app(settings)
-        self.runtime = self.app.extensions["webex_go_bot"]
-        self.bot_server = BackgroundServer(self.app).start()
-        register_webhooks(
-            self.runtime.services.chat, self.bot_server.url, self.runtime.secret
-        )
-        self._seen = len(self.emulator.messages())
+        self.sandbox = Sandbox(output / "demo.db", log_level="WARNING")
+        self._seen = 0
         self._saved: list[Path] = []
-
-    def close(self) -> None:
-        self.bot_server.stop()
-        self.emulator_server.stop()
+        self._direct_rooms: dict[str, str] = {}
 
     def say(self, line: str) -> None:
         """Post one console line and print what the bot sends back."""
         if line.startswith("/as "):
             _, email, text = (line.split(maxsplit=2) + [""])[:3]
-            self._client(email).messages.create(
-                toPersonEmail=self.bot["emails"][0], text=text
-            )
+            self.sandbox.write_directly(email, text)
         else:
-            mention = f"<@personId:{self.bot['id']}|{self.bot['displayName']}>"
-            self._client(ADMIN_EMAIL).messages.create(
-                roomId=self.room_id, markdown=f"{mention} {line}"
-            )
-        self._settle()
-        for message in self.emulator.messages()[self._seen :]:
+            self.sandbox.mention(line)
+        self.sandbox.settle()
+        messages = self.sandbox.emulator.messages()
+        for message in messages[self._seen :]:
             self._show(message)
-        self._seen = len(self.emulator.messages())
+        self._seen = len(messages)
 
     def check_saved_codes(self) -> None:
         """Decode each saved QR code; say if the bot's records still accept it."""
         for path in self._saved:
-            text = _decode(path)
-            state = self.runtime.services.devices.check_code(text) if text else None
-            verdict = state.value if state else "unknown to the bot"
-            print(f"    {path}: decodes to {text}; on record: {verdict}")
-
-    def _client(self, email: str) -> WebexAPI:
-        return WebexAPI(
-            access_token=self.org["tokens"][email],
-            base_url=self.emulator_server.base_url,
-        )
-
-    def _settle(self, timeout: float = 20.0) -> None:
-        """Wait until deliveries are made and events processed, twice running."""
-        deadline = time.monotonic() + timeout
-        quiet = 0
-        while quiet < 2 and time.monotonic() < deadline:
-            self.emulator.wait_idle(timeout=1.0)
-            busy = count_unfinished_events(self.runtime.engine) > 0
-            quiet = 0 if busy else quiet + 1
-            time.sleep(0.05)
+            print(f"    {path}: {self._verdict(path)}")
 
     def _show(self, message: dict) -> None:
         sender = message.get("personEmail")
+        if message.get("personId") != self.sandbox.bot["id"]:
+            if message.get("roomType") == "direct":
+                self._direct_rooms[message["roomId"]] = sender
+            print(f"  {sender}: {message.get('text', '')}")
+            return
         if message.get("roomType") == "direct":
-            other = message.get("toPersonEmail") or "the bot"
-            where = f"direct message to {other}" if sender != ADMIN_EMAIL else "1:1"
+            person = message.get("toPersonEmail") or self._direct_rooms.get(
+                message["roomId"]
+            )
+            where = f"direct message to {person}"
         else:
             where = "Webex Go admins"
-        if message.get("personId") != self.bot["id"]:
-            print(f"  {sender} ({where}): {message.get('text', '')}")
-            return
         print(f"  GoBot → {where}:")
         for text_line in (
             message.get("markdown") or message.get("text") or ""
         ).splitlines():
             print(f"    {text_line}")
-        for filename, _type, content in self.emulator.file_bytes(message):
+        for filename, _type, content in self.sandbox.emulator.file_bytes(message):
             self._save_qr(message, filename, content)
 
     def _save_qr(self, message: dict, filename: str, content: bytes) -> None:
@@ -131,14 +71,15 @@ class Demo:
         path = self.qr_folder / f"{len(self._saved) + 1:02d}-{owner}-{filename}"
         path.write_bytes(content)
         self._saved.append(path)
+        print(f"    [QR code saved to {path}: {self._verdict(path)}]")
+
+    def _verdict(self, path: Path) -> str:
         text = _decode(path)
-        state = self.runtime.services.devices.check_code(text) if text else None
-        print(f"    [QR code saved to {path}]")
-        if text is not None:
-            verdict = state.value if state else "unknown to the bot"
-            print(
-                f"    [it decodes to {text}; the bot's record of this code: {verdict}]"
-            )
+        if text is None:
+            return "install the qr extra (zxing-cpp) to decode it here"
+        state = self.sandbox.runtime.services.devices.check_code(text)
+        record = state.value if state else "unknown to the bot"
+        return f"decodes to {text}; the bot's record of this code: {record}"
 
 
 def _decode(path: Path) -> str | None:
@@ -149,7 +90,7 @@ def _decode(path: Path) -> str | None:
         return None
     with Image.open(path) as image:
         found = zxingcpp.read_barcodes(image)
-    return found[0].text if found else None
+    return found[0].text if found else "(no QR code found)"
 
 
 def _lines(script: Path | None) -> Iterator[str]:
@@ -157,8 +98,9 @@ def _lines(script: Path | None) -> Iterator[str]:
         yield from script.read_text(encoding="utf-8").splitlines()
     if sys.stdin.isatty():
         print(
-            '\nType as Ada the admin ("/as EMAIL TEXT" writes 1:1 as someone else, '
-            '"/check" re-checks saved QR codes, Ctrl-D quits).'
+            f"\nType as {ADMIN_EMAIL} in the admin space. "
+            '"/as EMAIL TEXT" writes 1:1 as someone else, "/check" re-checks '
+            "the saved QR codes, Ctrl-D quits."
         )
         while True:
             try:
@@ -172,24 +114,28 @@ def _lines(script: Path | None) -> Iterator[str]:
 
 def run_demo(script: Path | None, output: Path) -> int:
     demo = Demo(output)
-    print(f"Webex emulator at {demo.emulator_server.base_url}")
-    print(f"The bot at {demo.bot_server.url}")
-    print(f"QR codes are saved in {demo.qr_folder}/\n")
+    print(f"Webex emulator at {demo.sandbox.emulator_server.base_url}")
+    print(f"The bot at {demo.sandbox.bot_server.url}")
+    print(f"QR codes are saved in {demo.qr_folder}/")
     try:
         _play(demo, _lines(script))
     finally:
-        demo.close()
+        demo.sandbox.close()
     return 0
 
 
 def _play(demo: Demo, lines: Iterable[str]) -> None:
+    in_comment = False
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
         if line.startswith("#"):
-            print(f"\n{line}")
-        elif line == "/check":
+            print(line if in_comment else f"\n{line}")
+            in_comment = True
+            continue
+        in_comment = False
+        if line == "/check":
             demo.check_saved_codes()
         else:
             print(f"> {line}")

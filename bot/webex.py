@@ -38,7 +38,7 @@ class WebexChat:
         max_attempts: int = 4,
         max_retry_after: float = 60.0,
         backoff: float = 0.5,
-        timeout: float = 30.0,
+        timeout: int = 30,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.api = WebexAPI(

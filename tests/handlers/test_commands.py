@@ -74,7 +74,7 @@ def test_command_text_prefers_html_when_the_client_shortened_the_name():
 
 
 def test_command_text_keeps_other_mentions_text():
-    tag = '<spark-mention data-object-type="person" data-object-id="{}">{}</spark-mention>'
+    tag = '<spark-mention data-object-type="person" data-object-id="{}">{}</spark-mention>'  # noqa: E501
     html = f"<p>{tag.format(BOT_ID, 'GoBot')} status {tag.format('X', 'Alice')}</p>"
     message = _message(text="GoBot status Alice", html=html)
     assert command_text(message, BOT_ID, "GoBot") == "status Alice"

@@ -1,0 +1,92 @@
+"""The bot and the Webex emulator together on loopback.
+
+Used by ``webex-go-bot demo``, the end-to-end tests and the benchmarks: both
+sides speak real HTTP, the bot registers its webhooks through its real Webex
+client, and people post through the emulator's API with their own tokens.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from webexpythonsdk import WebexAPI
+
+from bot import Runtime, create_app
+from bot.registration import register_webhooks
+from bot.server import BackgroundServer
+from bot.settings import load_settings
+from emulator import Emulator, EmulatorServer, seed_demo
+from storage.events import count_unfinished_events
+
+ADMIN_EMAIL = "admin@example.com"
+BOT_EMAIL = "gobot@webex.bot"
+
+
+class Sandbox:
+    def __init__(self, database: Path, **settings: Any) -> None:
+        self.emulator = Emulator()
+        self.org = seed_demo(self.emulator)
+        self.emulator_server = EmulatorServer(self.emulator)
+        self.emulator_server.start()
+        self.bot = self.org["people"]["bot"]
+        self.tokens = {
+            person["emails"][0]: self.org["tokens"][key]
+            for key, person in self.org["people"].items()
+        }
+        self.admin_room_id = self.org["admin_room"]["id"]
+
+        defaults: dict[str, Any] = dict(
+            bot_token=self.tokens[BOT_EMAIL],
+            api_url=self.emulator_server.base_url,
+            webhook_secret=secrets.token_urlsafe(32),
+            database_url=f"sqlite:///{database}",
+            admin_emails=(ADMIN_EMAIL,),
+            worker_threads=2,
+        )
+        self.settings = load_settings(
+            environ={}, env_file=None, **(defaults | settings)
+        )
+        self.app = create_app(self.settings)
+        self.runtime: Runtime = self.app.extensions["webex_go_bot"]
+        self.bot_server = BackgroundServer(self.app).start()
+        register_webhooks(
+            self.runtime.services.chat, self.bot_server.url, self.runtime.secret
+        )
+
+    def close(self) -> None:
+        self.bot_server.stop()
+        self.emulator_server.stop()
+        self.runtime.engine.dispose()
+
+    def client(self, email: str) -> WebexAPI:
+        """The Webex API as this person of the demo organisation."""
+        return WebexAPI(
+            access_token=self.tokens[email], base_url=self.emulator_server.base_url
+        )
+
+    def mention(self, text: str, sender: str = ADMIN_EMAIL) -> None:
+        """Post ``@GoBot text`` in the admin room, as a Webex client would."""
+        mention = f"<@personId:{self.bot['id']}|{self.bot['displayName']}>"
+        self.client(sender).messages.create(
+            roomId=self.admin_room_id, markdown=f"{mention} {text}"
+        )
+
+    def write_directly(self, sender: str, text: str) -> None:
+        """Post ``text`` to the bot 1:1, as ``sender``."""
+        self.client(sender).messages.create(toPersonEmail=BOT_EMAIL, text=text)
+
+    def settle(self, timeout: float = 20.0) -> None:
+        """Wait until deliveries are made and events processed, twice running."""
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            self.emulator.wait_idle(timeout=1.0)
+            busy = count_unfinished_events(self.runtime.engine) > 0
+            quiet = 0 if busy else quiet + 1
+            time.sleep(0.05)
+
+    def sent_by_bot(self) -> list[dict]:
+        return self.emulator.messages(sent_by=self.bot["id"])
