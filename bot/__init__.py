@@ -13,6 +13,7 @@ from flask import Flask, jsonify
 from sqlalchemy.engine import Engine
 
 from bot.logs import configure_logging
+from bot.phone import blueprint as phone_blueprint
 from bot.settings import Settings, SettingsError, require
 from bot.webex import WebexChat
 from bot.webhook import blueprint as webhook_blueprint
@@ -20,11 +21,13 @@ from bot.worker import EventWorkers
 from handlers.access import AdminPolicy
 from handlers.clock import Clock
 from handlers.commands import load_command_specs
-from handlers.context import Services
+from handlers.context import Options, Services
 from handlers.dispatch import Dispatcher
 from handlers.ports import Chat
 from handlers.texts import Texts
 from storage.db import make_engine
+from storage.audit import SqlAuditLog
+from storage.confirmations import SqlConfirmations
 from storage.devices import EmbeddedDeviceService
 from storage.state import get_value, set_value_once
 
@@ -73,6 +76,7 @@ def create_app(
     app = Flask("webex_go_bot")
     app.extensions["webex_go_bot"] = runtime
     app.register_blueprint(webhook_blueprint)
+    app.register_blueprint(phone_blueprint)
     app.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
     if start_workers:
         runtime.workers.start()
@@ -87,6 +91,7 @@ def _build_runtime(
         smdp_address=settings.smdp_address,
         code_ttl=timedelta(days=settings.code_ttl_days),
         now=clock.now,
+        licence_pool_size=settings.licence_pool_size,
     )
     services = Services(
         chat=chat,
@@ -94,8 +99,12 @@ def _build_runtime(
         texts=Texts(settings.language),
         clock=clock,
         commands=load_command_specs(),
+        audit=SqlAuditLog(engine, clock.now),
+        confirmations=SqlConfirmations(engine, clock.now),
+        options=Options(suppress_email=settings.suppress_email),
     )
-    dispatcher = Dispatcher(services, AdminPolicy(settings.admin_emails), bot=chat.me())
+    admins = AdminPolicy(settings.admin_emails, settings.admin_room_ids, chat)
+    dispatcher = Dispatcher(services, admins, bot=chat.me())
     workers = EventWorkers(
         engine, dispatcher.handle_event, clock, threads=settings.worker_threads
     )

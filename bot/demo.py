@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.sandbox import ADMIN_EMAIL, Sandbox
+from handlers.qr import read_qr_codes
 
 
 class Demo:
@@ -75,22 +76,14 @@ class Demo:
 
     def _verdict(self, path: Path) -> str:
         text = _decode(path)
-        if text is None:
-            return "install the qr extra (zxing-cpp) to decode it here"
         state = self.sandbox.runtime.services.devices.check_code(text)
         record = state.value if state else "unknown to the bot"
         return f"decodes to {text}; the bot's record of this code: {record}"
 
 
-def _decode(path: Path) -> str | None:
-    try:
-        import zxingcpp
-        from PIL import Image
-    except ImportError:
-        return None
-    with Image.open(path) as image:
-        found = zxingcpp.read_barcodes(image)
-    return found[0].text if found else "(no QR code found)"
+def _decode(path: Path) -> str:
+    found = read_qr_codes(path.read_bytes())
+    return found[0] if found else "(no QR code found)"
 
 
 def _lines(script: Path | None) -> Iterator[str]:

@@ -48,6 +48,9 @@ class Settings:
     reminder_days: tuple[int, ...] = (30, 7, 1)
     language: str = "en"
     worker_threads: int = 4
+    licence_pool_size: int = 100
+    suppress_email: bool = False
+    esim_callback_token: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
 
 
@@ -117,6 +120,13 @@ def _days(value: str) -> tuple[int, ...]:
     return days
 
 
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ValueError(f"must be true or false, not {value.strip()!r}")
+    return lowered in ("true", "1", "yes", "on")
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if value.strip().lower() not in choices:
@@ -165,6 +175,11 @@ _variable("CODE_TTL_DAYS", "code_ttl_days", "a whole number of days, such as 90"
 _variable("REMINDER_DAYS", "reminder_days", "comma-separated days, such as 30,7,1")(
     _days
 )
+_variable("LICENSE_POOL_SIZE", "licence_pool_size", "the number of Webex Go licences")(
+    _positive
+)
+_variable("SUPPRESS_EMAIL", "suppress_email", "true or false")(_flag)
+_variable("ESIM_CALLBACK_TOKEN", "esim_callback_token", "a long random string")(_text)
 _variable("WORKER_THREADS", "worker_threads", "a whole number such as 4")(_positive)
 _variable("LOG_LEVEL", "log_level", "DEBUG, INFO, WARNING or ERROR")(
     lambda value: _choice("debug", "info", "warning", "error")(value).upper()

@@ -84,6 +84,15 @@ class WebexChat:
         people = self._call(lambda: list(self.api.people.list(email=email)))
         return _person(people[0]) if people else None
 
+    def get_person(self, person_id: str) -> Person:
+        return _person(self._call(lambda: self.api.people.get(person_id)))
+
+    def room_member_ids(self, room_id: str) -> frozenset[str]:
+        memberships = self._call(
+            lambda: list(self.api.memberships.list(roomId=room_id))
+        )
+        return frozenset(membership.personId for membership in memberships)
+
     def send(
         self,
         *,

@@ -19,7 +19,7 @@ def handle_add(services: Services, ctx: Context, command: Command) -> str:
 
     issued = services.devices.add_line(email)
 
-    return _deliver(services, ctx, issued, "reply.line_added", outcome="line added")
+    return deliver_code(services, ctx, issued, "reply.line_added", outcome="line added")
 
 
 def handle_new_code(services: Services, ctx: Context, command: Command) -> str:
@@ -28,19 +28,12 @@ def handle_new_code(services: Services, ctx: Context, command: Command) -> str:
 
     issued = services.devices.issue_code(email)
 
-    own_line = email == ctx.actor.email.lower() and ctx.room_type == "direct"
+    own_line = email == ctx.actor.email and ctx.room_type == "direct"
     reply_key = "reply.code_issued_self" if own_line else "reply.code_issued"
-    return _deliver(services, ctx, issued, reply_key, outcome="code issued")
+    return deliver_code(services, ctx, issued, reply_key, outcome="code issued")
 
 
-def _require_person(services: Services, command: Command) -> str:
-    assert command.email is not None
-    if services.chat.find_person(command.email) is None:
-        raise CommandError("error.unknown_person", email=command.email)
-    return command.email
-
-
-def _deliver(
+def deliver_code(
     services: Services,
     ctx: Context,
     issued: IssuedCode,
@@ -48,7 +41,8 @@ def _deliver(
     *,
     outcome: str,
 ) -> str:
-    masked = issued.activation.masked
+    """DM the owner (and the admin, if e-mail is off); confirm, masked, in the room."""
+    texts, masked = services.texts, issued.activation.masked
     try:
         send_activation(services, issued)
     except ChatUnavailable as error:
@@ -60,24 +54,37 @@ def _deliver(
         )
         ctx.reply(
             services,
-            services.texts.render(
+            texts.render(
                 "reply.dm_failed", email=issued.email, masked=masked, reason=reason
             ),
         )
-        return outcome + ", direct message failed"
-    if reply_key == "reply.code_issued_self":
-        # The person asked 1:1 for their own code: the DM above is the whole answer,
-        # followed by a one-line note.
-        ctx.reply(services, services.texts.render(reply_key, expires=issued.expires_at))
-    else:
-        ctx.reply(
-            services,
-            services.texts.render(
-                reply_key,
-                email=issued.email,
-                masked=masked,
-                expires=issued.expires_at,
-                icon=services.texts.get("status.pending_activation.icon"),
-            ),
-        )
-    return outcome
+        return f"{outcome} ({masked}), direct message failed"
+
+    reply = texts.render(
+        reply_key,
+        email=issued.email,
+        masked=masked,
+        expires=issued.expires_at,
+        icon=texts.get("status.pending_activation.icon"),
+    )
+    if _admin_copy_needed(services, ctx, issued):
+        send_activation(services, issued, to=ctx.actor.email)
+        reply += "\n\n" + texts.render("reply.suppressed_email", email=issued.email)
+    ctx.reply(services, reply)
+    return f"{outcome} ({masked})"
+
+
+def _admin_copy_needed(services: Services, ctx: Context, issued: IssuedCode) -> bool:
+    """With e-mail suppressed, the admin who acted delivers the code by hand."""
+    return (
+        services.options.suppress_email
+        and ctx.is_admin
+        and ctx.actor.email != issued.email
+    )
+
+
+def _require_person(services: Services, command: Command) -> str:
+    assert command.email is not None
+    if services.chat.find_person(command.email) is None:
+        raise CommandError("error.unknown_person", email=command.email)
+    return command.email

@@ -6,8 +6,16 @@ from dataclasses import dataclass
 
 from handlers.clock import Clock
 from handlers.commands import CommandSpec
-from handlers.ports import Chat, DeviceService, Person
+from handlers.ports import AuditLog, Chat, Confirmations, DeviceService, Person
 from handlers.texts import Texts
+
+
+@dataclass(frozen=True)
+class Options:
+    """Organisation settings that change what handlers do."""
+
+    suppress_email: bool = False
+    expiring_within_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,9 @@ class Services:
     texts: Texts
     clock: Clock
     commands: tuple[CommandSpec, ...]
+    audit: AuditLog
+    confirmations: Confirmations
+    options: Options = Options()
 
 
 @dataclass(frozen=True)
@@ -28,5 +39,17 @@ class Context:
     room_type: str
     is_admin: bool
 
-    def reply(self, services: Services, markdown: str) -> str:
-        return services.chat.send(room_id=self.room_id, markdown=markdown)
+    def reply(self, services: Services, markdown: str, card: dict | None = None) -> str:
+        return services.chat.send(room_id=self.room_id, markdown=markdown, card=card)
+
+    def record(
+        self, services: Services, action: str, outcome: str, email: str | None
+    ) -> None:
+        """Add this request to the audit trail."""
+        services.audit.record(
+            actor=self.actor.email,
+            actor_id=self.actor.id,
+            action=action,
+            line_email=email,
+            outcome=outcome,
+        )

@@ -1,10 +1,12 @@
-"""Sending activation data to the line's owner, 1:1."""
+"""Sending activation data 1:1: to the line's owner, and to the admin if e-mail is off."""
 
 from __future__ import annotations
 
 from handlers.context import Services
 from handlers.ports import FileUpload, IssuedCode
 from handlers.qr import make_qr_png
+
+QR_FILENAME = "webex-go-activation.png"
 
 
 def build_activation_markdown(services: Services, issued: IssuedCode) -> str:
@@ -20,13 +22,21 @@ def build_activation_markdown(services: Services, issued: IssuedCode) -> str:
     )
 
 
-def send_activation(services: Services, issued: IssuedCode) -> str:
-    """DM the owner the QR code, the manual-entry steps and the expiry date."""
+def send_activation(
+    services: Services, issued: IssuedCode, to: str | None = None
+) -> str:
+    """DM the QR code, the manual-entry steps and the expiry date.
+
+    ``to`` is the owner by default; anyone else (an admin, when the organisation
+    suppresses e-mail) gets the same data under a heading naming the owner.
+    """
+    markdown = build_activation_markdown(services, issued)
+    if to is not None and to != issued.email:
+        heading = services.texts.render("dm.for_admin", email=issued.email)
+        markdown = heading + "\n\n" + markdown
     png = make_qr_png(issued.activation.activation_string)
     return services.chat.send(
-        to_person_email=issued.email,
-        markdown=build_activation_markdown(services, issued),
-        file=FileUpload(
-            filename="webex-go-activation.png", content_type="image/png", content=png
-        ),
+        to_person_email=to or issued.email,
+        markdown=markdown,
+        file=FileUpload(filename=QR_FILENAME, content_type="image/png", content=png),
     )

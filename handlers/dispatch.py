@@ -1,7 +1,8 @@
 """From a stored webhook event to a handler.
 
-Webhooks carry ids only, so the message is fetched by id: its text, sender and
-room come from Webex itself, not from the (replayable) webhook body.
+Webhooks carry ids only, so the message or card submission is fetched by id:
+its text, author and room come from Webex itself, not from the (replayable)
+webhook body, and so does the identity every action is authorized from.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers.access import AdminPolicy, authorize
+from handlers.actions import build_actions_card, command_from_card
+from handlers.audit import handle_audit
 from handlers.codes import handle_add, handle_new_code
 from handlers.commands import Command, command_text, parse_command
 from handlers.context import Context, Services
 from handlers.errors import ChatUnavailable, CommandError, NotAllowed
 from handlers.help import handle_help
-from handlers.ports import Person
+from handlers.lines import handle_confirmation, handle_delete, handle_lost
+from handlers.ports import AttachmentAction, Person
 from handlers.status import handle_status
 from handlers.texts import Texts
 from storage.models import LineStatus
@@ -31,7 +35,11 @@ HANDLERS: dict[str, Handler] = {
     "add": handle_add,
     "new_code": handle_new_code,
     "status": handle_status,
+    "lost": handle_lost,
+    "delete": handle_delete,
+    "audit": handle_audit,
 }
+AUDITED = {"add", "new_code", "lost", "delete", "confirmation"}
 
 
 @dataclass(frozen=True)
@@ -50,60 +58,96 @@ class Dispatcher:
 
     def handle_event(self, resource: str, event: str, data: dict) -> Outcome:
         """Process one event. Raises ChatUnavailable if the event could not be read."""
-        if resource == "messages" and event == "created":
-            return self._handle_message(data)
-        return Outcome("none", f"ignored {resource}/{event}")
-
-    def _handle_message(self, data: dict) -> Outcome:
         # The bot's own messages reach its direct-room webhook too; drop them
         # before spending an API call.
         if data.get("personId") == self.bot.id:
             return Outcome("none", "own message dropped")
+        if (resource, event) == ("messages", "created"):
+            return self._handle_message(data["id"])
+        if (resource, event) == ("attachmentActions", "created"):
+            return self._handle_card(data["id"])
+        return Outcome("none", f"ignored {resource}/{event}")
 
-        message = self.services.chat.get_message(data["id"])
+    def _handle_message(self, message_id: str) -> Outcome:
+        message = self.services.chat.get_message(message_id)
         if message.person_id == self.bot.id:
             return Outcome("none", "own message dropped")
-
-        actor = Person(
-            id=message.person_id,
-            email=message.person_email.strip().lower(),
-            display_name="",
-        )
-        ctx = Context(
-            actor=actor,
-            room_id=message.room_id,
-            room_type=message.room_type,
-            is_admin=self.admins.is_admin(actor),
-        )
+        actor = Person(message.person_id, message.person_email.strip().lower(), "")
+        ctx = self._context(actor, message.room_id, message.room_type)
         text = command_text(message, self.bot.id, self.bot.display_name)
-        return self._run(ctx, text)
+        if not text and ctx.room_type == "group" and ctx.is_admin:
+            return self._run(ctx, "actions", lambda: self._actions(ctx))
+        return self._run(ctx, "parse", lambda: self._run_text(ctx, text))
 
-    def _run(self, ctx: Context, text: str) -> Outcome:
-        handler_name = "parse"
+    def _handle_card(self, action_id: str) -> Outcome:
+        action = self.services.chat.get_attachment_action(action_id)
+        card = self.services.chat.get_message(action.message_id)
+        if card.person_id != self.bot.id:
+            return Outcome("none", "ignored: not the bot's card")
+        actor = self.services.chat.get_person(action.person_id)
+        ctx = self._context(actor, action.room_id, card.room_type)
+        if "request" in action.inputs:
+            return self._run(ctx, "confirmation", lambda: self._confirm(ctx, action))
+        return self._run(ctx, "card", lambda: self._run_card(ctx, action))
+
+    def _context(self, actor: Person, room_id: str, room_type: str) -> Context:
+        return Context(actor, room_id, room_type, is_admin=self.admins.is_admin(actor))
+
+    def _run_text(self, ctx: Context, text: str) -> tuple[str, str, str | None]:
+        return self._run_command(ctx, parse_command(text, self.services.commands))
+
+    def _run_card(
+        self, ctx: Context, action: AttachmentAction
+    ) -> tuple[str, str, str | None]:
+        return self._run_command(ctx, command_from_card(action.inputs))
+
+    def _run_command(
+        self, ctx: Context, command: Command
+    ) -> tuple[str, str, str | None]:
+        spec = next((s for s in self.services.commands if s.name == command.name), None)
         try:
-            command = parse_command(text, self.services.commands)
-            handler_name = command.name
-            spec = next(
-                (s for s in self.services.commands if s.name == command.name), None
-            )
             if spec is not None:
-                command = authorize(spec, command, ctx.actor, ctx.is_admin)
-            return Outcome(
-                handler_name, HANDLERS[command.name](self.services, ctx, command)
-            )
+                authorize(spec, command, ctx.actor, ctx.is_admin)
+            result = HANDLERS[command.name](self.services, ctx, command)
         except CommandError as error:
-            return Outcome(handler_name, self._refuse(ctx, error))
+            error.command = command.name
+            raise
+        return command.name, result, command.email or ctx.actor.email
+
+    def _confirm(
+        self, ctx: Context, action: AttachmentAction
+    ) -> tuple[str, str, str | None]:
+        result = handle_confirmation(self.services, ctx, action)
+        return "confirmation", result, action.inputs.get("email")
+
+    def _run(self, ctx: Context, handler: str, work: Callable) -> Outcome:
+        """Run a handler; turn refusals and failures into replies and an Outcome."""
+        try:
+            handler, result, email = work()
+        except CommandError as error:
+            handler = getattr(error, "command", handler)
+            result, email = self._refuse(ctx, error), error.params.get("email")
         except ChatUnavailable as error:
             logger.warning(
                 "webex unavailable while handling: status=%s tracking_id=%s",
                 error.status,
                 error.tracking_id,
             )
-            return Outcome(handler_name, "failed: webex unavailable")
+            return Outcome(handler, "failed: webex unavailable")
         except Exception:
-            logger.exception("handler %s failed for room %s", handler_name, ctx.room_id)
+            logger.exception("handler %s failed for room %s", handler, ctx.room_id)
             self._try_reply(ctx, self.services.texts.render("error.internal"))
-            return Outcome(handler_name, "failed: internal error")
+            return Outcome(handler, "failed: internal error")
+        if handler in AUDITED or result.startswith("refused"):
+            ctx.record(self.services, handler, result, email)
+        return Outcome(handler, result)
+
+    def _actions(self, ctx: Context) -> tuple[str, str, None]:
+        card = build_actions_card(self.services.texts)
+        ctx.reply(
+            self.services, self.services.texts.render("card.actions_fallback"), card
+        )
+        return "actions", "action card shown", None
 
     def _refuse(self, ctx: Context, error: CommandError) -> str:
         if isinstance(error, NotAllowed):

@@ -76,6 +76,12 @@ class Chat(Protocol):
     def find_person(self, email: str) -> Person | None:
         """The person with this e-mail address in the organisation, or None."""
 
+    def get_person(self, person_id: str) -> Person:
+        """The person with this id; raises NotFound if there is none."""
+
+    def room_member_ids(self, room_id: str) -> frozenset[str]:
+        """The person ids of a room's members (the bot must be one of them)."""
+
     def send(
         self,
         *,
@@ -110,6 +116,16 @@ class LineInfo:
 
 
 @dataclass(frozen=True)
+class LicencePool:
+    size: int
+    used: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.size - self.used)
+
+
+@dataclass(frozen=True)
 class IssuedCode:
     """Fresh activation data for a line; ``activation`` is a secret."""
 
@@ -137,5 +153,68 @@ class DeviceService(Protocol):
         Raises NotFound without a line, RuleViolation unless Pending Activation.
         """
 
+    def list_lines(self) -> list[LineInfo]:
+        """Every line, ordered by e-mail."""
+
+    def licence_pool(self) -> LicencePool:
+        """How many Webex Go licences there are and how many lines use one."""
+
+    def report_lost(self, email: str) -> IssuedCode:
+        """Disable the line on the lost phone: cancel every code, issue fresh data.
+
+        The line is Pending Activation until the new phone activates. Raises
+        NotFound without a line.
+        """
+
+    def delete_line(self, email: str) -> None:
+        """Remove the line and its codes; its licence returns to the pool."""
+
+    def activate(self, activation_string: str) -> str:
+        """A phone scanned this code: use it up and put its line Online.
+
+        Returns the line's e-mail. Raises NotFound (``phone.code_unknown``) or
+        RuleViolation (``phone.code_used``, ``_cancelled``, ``_expired``).
+        """
+
+    def phone_event(self, email: str, event: str) -> LineStatus:
+        """``line_removed``, ``service_off`` or ``service_on`` from the phone.
+
+        Returns the new status; RuleViolation if the event does not fit the state.
+        """
+
     def check_code(self, activation_string: str) -> CodeState | None:
         """The state of the code in this activation string, None if unknown."""
+
+
+class AuditLog(Protocol):
+    """The audit trail. Entries never hold an activation code, only its mask."""
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        outcome: str,
+        line_email: str | None = None,
+        actor_id: str | None = None,
+        detail: str | None = None,
+    ) -> None: ...
+
+    def latest(self, line_email: str | None = None, limit: int = 20) -> list: ...
+
+
+class Confirmations(Protocol):
+    """Pending confirmations of destructive actions, each usable once."""
+
+    def create(
+        self, *, action: str, line_email: str, requested_by: str, room_id: str
+    ) -> str:
+        """Store a pending confirmation; return its token (put on the card)."""
+
+    def attach_message(self, token: str, message_id: str) -> None:
+        """Remember which card message carries the token."""
+
+    def get(self, token: str): ...
+
+    def use(self, token: str, *, used_by: str, result: str) -> bool:
+        """Mark it used; False if it was used before, by anyone."""

@@ -6,6 +6,8 @@ import io
 import math
 
 import segno
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
 
 # At least 10 px per module and 300 px in all, with the standard 4-module quiet zone:
 # big enough to scan from a screen (shared/reference/stack-notes.md, section 2).
@@ -22,3 +24,15 @@ def make_qr_png(activation_string: str) -> bytes:
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=scale, border=QR_BORDER)
     return buffer.getvalue()
+
+
+def read_qr_codes(image: bytes) -> list[str]:
+    """The texts of the QR codes in an image; empty if it has none or is no image."""
+    try:
+        with Image.open(io.BytesIO(image)) as picture:
+            found = zxingcpp.read_barcodes(
+                picture, formats=zxingcpp.BarcodeFormat.QRCode
+            )
+    except (UnidentifiedImageError, OSError, ValueError):
+        return []
+    return [result.text for result in found]

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select, update
+from sqlmodel import Session, delete, func, select, update
 
 from handlers.activation import ActivationData, mask, matching_id_of, new_matching_id
 from handlers.errors import NotFound, RuleViolation
-from handlers.ports import CodeInfo, IssuedCode, LineInfo
+from handlers.ports import CodeInfo, IssuedCode, LineInfo, LicencePool
 from storage.db import transaction
 from storage.models import ActivationCode, CodeState, Line, LineStatus
 
@@ -30,11 +30,13 @@ class EmbeddedDeviceService:
         smdp_address: str,
         code_ttl: timedelta,
         now: Callable[[], datetime],
+        licence_pool_size: int = 100,
     ) -> None:
         self._engine = engine
         self._smdp_address = smdp_address
         self._code_ttl = code_ttl
         self._now = now
+        self._pool_size = licence_pool_size
 
     def get_line(self, email: str) -> LineInfo | None:
         with transaction(self._engine) as session:
@@ -44,11 +46,31 @@ class EmbeddedDeviceService:
             code = _active_code(session, line)
             return LineInfo(email=line.email, status=line.status, code=_code_info(code))
 
+    def list_lines(self) -> list[LineInfo]:
+        with transaction(self._engine) as session:
+            lines = session.exec(select(Line).order_by(Line.email)).all()
+            return [
+                LineInfo(
+                    line.email, line.status, _code_info(_active_code(session, line))
+                )
+                for line in lines
+            ]
+
+    def licence_pool(self) -> LicencePool:
+        with transaction(self._engine) as session:
+            used = session.exec(select(func.count()).select_from(Line)).one()
+        return LicencePool(size=self._pool_size, used=used)
+
     def add_line(self, email: str) -> IssuedCode:
         try:
             with transaction(self._engine) as session:
                 if _find_line(session, email) is not None:
                     raise RuleViolation("error.line_exists", email=email)
+                used = session.exec(select(func.count()).select_from(Line)).one()
+                if used >= self._pool_size:
+                    raise RuleViolation(
+                        "error.pool_empty", used=used, size=self._pool_size
+                    )
                 now = self._now()
                 line = Line(
                     email=email,
@@ -65,9 +87,7 @@ class EmbeddedDeviceService:
 
     def issue_code(self, email: str) -> IssuedCode:
         with transaction(self._engine) as session:
-            line = _find_line(session, email)
-            if line is None:
-                raise NotFound("error.no_line", email=email)
+            line = _require_line(session, email)
             if line.status != LineStatus.PENDING_ACTIVATION:
                 raise RuleViolation(
                     "error.line_not_pending", email=email, status=line.status
@@ -75,6 +95,63 @@ class EmbeddedDeviceService:
             now = self._now()
             _end_codes(session, line, CodeState.CANCELLED, now)
             return self._issue(session, line, now)
+
+    def report_lost(self, email: str) -> IssuedCode:
+        with transaction(self._engine) as session:
+            line = _require_line(session, email)
+            now = self._now()
+            _end_codes(session, line, CodeState.CANCELLED, now)
+            _set_status(line, LineStatus.PENDING_ACTIVATION, now)
+            session.add(line)
+            return self._issue(session, line, now)
+
+    def delete_line(self, email: str) -> None:
+        with transaction(self._engine) as session:
+            line = _require_line(session, email)
+            session.execute(
+                delete(ActivationCode).where(ActivationCode.line_id == line.id)
+            )
+            session.delete(line)
+
+    def activate(self, activation_string: str) -> str:
+        matching_id = matching_id_of(activation_string)
+        with transaction(self._engine) as session:
+            code = None
+            if matching_id is not None:
+                query = select(ActivationCode).where(
+                    ActivationCode.matching_id == matching_id
+                )
+                code = session.exec(query).first()
+            if code is None:
+                raise NotFound("phone.code_unknown")
+            now = self._now()
+            if code.state == CodeState.ACTIVE and code.expires_at <= now:
+                # Record the expiry for good, although the activation fails below.
+                code.state, code.ended_at = CodeState.EXPIRED, now
+                session.add(code)
+                session.commit()
+            if code.state != CodeState.ACTIVE:
+                raise RuleViolation(f"phone.code_{code.state.value}")
+            line = session.get(Line, code.line_id)
+            code.state, code.ended_at = CodeState.USED, now
+            _set_status(line, LineStatus.ONLINE, now)
+            session.add_all([code, line])
+            return line.email
+
+    def phone_event(self, email: str, event: str) -> LineStatus:
+        with transaction(self._engine) as session:
+            line = _require_line(session, email)
+            allowed = PHONE_EVENTS.get(event)
+            if allowed is None:
+                raise RuleViolation("phone.event_unknown", event=event)
+            before, after = allowed
+            if line.status not in before:
+                raise RuleViolation(
+                    "phone.event_not_applicable", event=event, status=line.status
+                )
+            _set_status(line, after, self._now())
+            session.add(line)
+            return after
 
     def check_code(self, activation_string: str) -> CodeState | None:
         matching_id = matching_id_of(activation_string)
@@ -107,6 +184,29 @@ class EmbeddedDeviceService:
             issued_at=now,
             expires_at=code.expires_at,
         )
+
+
+# event -> (the states it applies to, the state it leads to)
+PHONE_EVENTS = {
+    "line_removed": (
+        {LineStatus.ONLINE, LineStatus.OFFLINE},
+        LineStatus.PENDING_ACTIVATION,
+    ),
+    "service_off": ({LineStatus.ONLINE}, LineStatus.OFFLINE),
+    "service_on": ({LineStatus.OFFLINE}, LineStatus.ONLINE),
+}
+
+
+def _require_line(session: Session, email: str) -> Line:
+    line = _find_line(session, email)
+    if line is None:
+        raise NotFound("error.no_line", email=email)
+    return line
+
+
+def _set_status(line: Line, status: LineStatus, now: datetime) -> None:
+    line.status = status
+    line.updated_at = now
 
 
 def _find_line(session: Session, email: str) -> Line | None:

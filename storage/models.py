@@ -108,3 +108,34 @@ class BotState(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=100)
     value: str
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which line, when, and how it ended. Never holds a code."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _time(index=True)
+    actor: str = Field(max_length=320)
+    actor_id: str | None = Field(default=None, max_length=200)
+    action: str = Field(max_length=64)
+    line_email: str | None = Field(default=None, index=True, max_length=320)
+    outcome: str = Field(max_length=200)
+    detail: str | None = Field(default=None, max_length=500)
+
+
+class Confirmation(SQLModel, table=True):
+    """A destructive action waiting for an admin's confirm on its card; it acts once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, max_length=64)
+    action: str = Field(max_length=64)
+    line_email: str = Field(max_length=320)
+    requested_by: str = Field(max_length=200)
+    room_id: str = Field(max_length=200)
+    message_id: str | None = Field(default=None, index=True, max_length=200)
+    created_at: datetime = _time()
+    used_at: datetime | None = _time(default=None, nullable=True)
+    used_by: str | None = Field(default=None, max_length=200)
+    result: str | None = Field(default=None, max_length=64)

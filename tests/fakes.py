@@ -25,6 +25,7 @@ class FakeChat:
     people: dict[str, Person] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
     actions: dict[str, AttachmentAction] = field(default_factory=dict)
+    rooms: dict[str, set[str]] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=itertools.count)
@@ -50,6 +51,15 @@ class FakeChat:
 
     def find_person(self, email: str) -> Person | None:
         return self.people.get(email)
+
+    def get_person(self, person_id: str) -> Person:
+        for person in self.people.values():
+            if person.id == person_id:
+                return person
+        raise NotFound("error.not_found")
+
+    def room_member_ids(self, room_id: str) -> frozenset[str]:
+        return frozenset(self.rooms.get(room_id, ()))
 
     def send(
         self, *, room_id=None, to_person_email=None, markdown, file=None, card=None

@@ -13,6 +13,8 @@ from handlers.context import Services
 from handlers.dispatch import Dispatcher
 from handlers.ports import Message
 from handlers.texts import Texts
+from storage.audit import SqlAuditLog
+from storage.confirmations import SqlConfirmations
 from storage.db import transaction
 from storage.devices import EmbeddedDeviceService
 from storage.models import CodeState, Line, LineStatus
@@ -40,8 +42,16 @@ def devices(engine, clock):
 
 
 @pytest.fixture
-def dispatcher(chat, devices, clock):
-    services = Services(chat, devices, Texts(), clock, load_command_specs())
+def dispatcher(chat, devices, clock, engine):
+    services = Services(
+        chat,
+        devices,
+        Texts(),
+        clock,
+        load_command_specs(),
+        SqlAuditLog(engine, clock.now),
+        SqlConfirmations(engine, clock.now),
+    )
     return Dispatcher(services, AdminPolicy(["admin@example.com"]), BOT)
 
 
@@ -80,7 +90,7 @@ def test_new_code_by_an_admin_sends_a_dm_whose_qr_is_the_new_code(
 
     outcome = _say(dispatcher, chat, "new code alice@example.com")
 
-    assert outcome.result == "code issued"
+    assert outcome.result.startswith("code issued (••••")
     dm, room_reply = chat.sent
     assert dm.to_person_email == "alice@example.com"
     decoded = _decode(dm.file)
