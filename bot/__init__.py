@@ -25,9 +25,9 @@ from handlers.context import Options, Services
 from handlers.dispatch import Dispatcher
 from handlers.ports import Chat
 from handlers.texts import Texts
-from storage.db import make_engine
 from storage.audit import SqlAuditLog
 from storage.confirmations import SqlConfirmations
+from storage.db import make_engine
 from storage.devices import EmbeddedDeviceService
 from storage.state import get_value, set_value_once
 

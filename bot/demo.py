@@ -12,6 +12,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from webexpythonsdk.exceptions import ApiError
+
 from bot.sandbox import ADMIN_EMAIL, Sandbox
 from handlers.qr import read_qr_codes
 
@@ -29,11 +31,50 @@ class Demo:
 
     def say(self, line: str) -> None:
         """Post one console line and print what the bot sends back."""
-        if line.startswith("/as "):
-            _, email, text = (line.split(maxsplit=2) + [""])[:3]
-            self.sandbox.write_directly(email, text)
+        words = line.split()
+        if line.startswith("/as ") and len(words) >= 3:
+            self.sandbox.write_directly(words[1], line.split(maxsplit=2)[2])
+        elif words[0] in ("/confirm", "/cancel"):
+            if not self._press(0 if words[0] == "/confirm" else 1, words[1:]):
+                return
+        elif words[0] == "/phone" and len(words) == 3:
+            self._phone(words[1], words[2])
+            return
+        elif words[0] == "/mention":
+            self.sandbox.mention("")
+        elif line.startswith("/"):
+            print(f"  (unknown console command {words[0]}; see the help above)")
+            return
         else:
             self.sandbox.mention(line)
+        self._print_new()
+
+    def _press(self, button: int, who: list[str]) -> bool:
+        cards = self.sandbox.cards_sent()
+        if not cards:
+            print("  (no card to press)")
+            return False
+        sender = who[0] if who else ADMIN_EMAIL
+        print(
+            f"  {sender} presses “{_button_title(cards[-1], button)}” on the last card"
+        )
+        try:
+            self.sandbox.press(cards[-1], button, sender)
+        except ApiError as error:
+            print(f"  (Webex refused: {error.status_code} {error.message})")
+            return False
+        return True
+
+    def _phone(self, email: str, action: str) -> None:
+        if action == "scan":
+            result = self.sandbox.scan_latest_qr(email)
+        else:
+            result = self.sandbox.phone.report(email, action)
+        verdict = result.body.get("status") or result.body.get("reason")
+        print(f"  📱 {email}'s phone, {action}: {verdict} (HTTP {result.status_code})")
+        self._print_new()
+
+    def _print_new(self) -> None:
         self.sandbox.settle()
         messages = self.sandbox.emulator.messages()
         for message in messages[self._seen :]:
@@ -64,6 +105,9 @@ class Demo:
             message.get("markdown") or message.get("text") or ""
         ).splitlines():
             print(f"    {text_line}")
+        for attachment in message.get("attachments") or []:
+            for text_line in _card_lines(attachment.get("content", {})):
+                print(f"    │ {text_line}")
         for filename, _type, content in self.sandbox.emulator.file_bytes(message):
             self._save_qr(message, filename, content)
 
@@ -81,6 +125,35 @@ class Demo:
         return f"decodes to {text}; the bot's record of this code: {record}"
 
 
+def _card_lines(card: dict) -> list[str]:
+    """A card as a console shows it: its texts, facts and buttons."""
+    lines: list[str] = []
+
+    def walk(elements: list[dict]) -> None:
+        for element in elements:
+            kind = element.get("type")
+            if kind == "TextBlock":
+                lines.append(element.get("text", ""))
+            elif kind == "FactSet":
+                lines.extend(
+                    f"  {f['title']}: {f['value']}" for f in element.get("facts", [])
+                )
+            elif kind == "Input.Text":
+                lines.append(f"[{element.get('label', element.get('id'))}: ______]")
+            walk(element.get("items", []))
+
+    walk(card.get("body", []))
+    buttons = [action.get("title", "?") for action in card.get("actions", [])]
+    if buttons:
+        lines.append("[ " + " ] [ ".join(buttons) + " ]")
+    return lines
+
+
+def _button_title(card_message: dict, button: int) -> str:
+    actions = card_message["attachments"][0]["content"].get("actions", [])
+    return actions[button]["title"] if button < len(actions) else "?"
+
+
 def _decode(path: Path) -> str:
     found = read_qr_codes(path.read_bytes())
     return found[0] if found else "(no QR code found)"
@@ -91,9 +164,12 @@ def _lines(script: Path | None) -> Iterator[str]:
         yield from script.read_text(encoding="utf-8").splitlines()
     if sys.stdin.isatty():
         print(
-            f"\nType as {ADMIN_EMAIL} in the admin space. "
-            '"/as EMAIL TEXT" writes 1:1 as someone else, "/check" re-checks '
-            "the saved QR codes, Ctrl-D quits."
+            f"\nType as {ADMIN_EMAIL} in the admin space. Console commands: "
+            '"/as EMAIL TEXT" writes 1:1 as someone else; "/confirm [EMAIL]" or '
+            '"/cancel [EMAIL]" presses a button on the last card; "/phone EMAIL '
+            'scan|off|on|remove" acts on that person\'s phone; "/mention" mentions '
+            'the bot with no command; "/check" re-checks '
+            "the saved QR codes; Ctrl-D quits."
         )
         while True:
             try:

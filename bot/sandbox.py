@@ -19,10 +19,12 @@ from bot.registration import register_webhooks
 from bot.server import BackgroundServer
 from bot.settings import load_settings
 from emulator import Emulator, EmulatorServer, seed_demo
+from emulator.phone import PhoneResult, PhoneSimulator
 from storage.events import count_unfinished_events
 
 ADMIN_EMAIL = "admin@example.com"
 BOT_EMAIL = "gobot@webex.bot"
+HELPDESK_EMAIL = "dan@example.com"
 
 
 class Sandbox:
@@ -37,6 +39,10 @@ class Sandbox:
             for key, person in self.org["people"].items()
         }
         self.admin_room_id = self.org["admin_room"]["id"]
+        # Dan from the help desk reads the admins' room but is no admin himself.
+        self.client(ADMIN_EMAIL).memberships.create(
+            roomId=self.admin_room_id, personEmail=HELPDESK_EMAIL
+        )
 
         defaults: dict[str, Any] = dict(
             bot_token=self.tokens[BOT_EMAIL],
@@ -45,6 +51,7 @@ class Sandbox:
             database_url=f"sqlite:///{database}",
             admin_emails=(ADMIN_EMAIL,),
             worker_threads=2,
+            esim_callback_token=secrets.token_urlsafe(24),
         )
         self.settings = load_settings(
             environ={}, env_file=None, **(defaults | settings)
@@ -54,6 +61,9 @@ class Sandbox:
         self.bot_server = BackgroundServer(self.app).start()
         register_webhooks(
             self.runtime.services.chat, self.bot_server.url, self.runtime.secret
+        )
+        self.phone = PhoneSimulator(
+            self.bot_server.url, self.settings.esim_callback_token or ""
         )
 
     def close(self) -> None:
@@ -90,3 +100,40 @@ class Sandbox:
 
     def sent_by_bot(self) -> list[dict]:
         return self.emulator.messages(sent_by=self.bot["id"])
+
+    def latest_qr(self, email: str) -> bytes | None:
+        """The last QR image the bot sent to ``email``, as the phone's owner sees it."""
+        for message in reversed(self.emulator.messages(to_person_email=email)):
+            if message.get("personId") == self.bot["id"]:
+                for _name, _type, content in self.emulator.file_bytes(message):
+                    return content
+        return None
+
+    def scan_latest_qr(self, email: str) -> PhoneResult:
+        """``email``'s phone scans the last QR code the bot sent them."""
+        png = self.latest_qr(email)
+        if png is None:
+            return PhoneResult(
+                0, {"error": "no_qr_code", "reason": f"no QR code for {email}"}
+            )
+        return self.phone.scan(png)
+
+    def submit_card(self, card_message: dict, sender: str, inputs: dict) -> None:
+        """``sender`` presses a button of a card, submitting ``inputs``."""
+        self.client(sender).attachment_actions.create(
+            type="submit", messageId=card_message["id"], inputs=inputs
+        )
+
+    def press(self, card_message: dict, button: int, sender: str = ADMIN_EMAIL) -> None:
+        """``sender`` presses the card's ``button`` (0 is the first), as a client does."""
+        card = card_message["attachments"][0]["content"]
+        self.submit_card(
+            card_message, sender, dict(card["actions"][button].get("data", {}))
+        )
+
+    def cards_sent(self, room_id: str | None = None) -> list[dict]:
+        """The bot's messages that carry a card, in a room (the admin room by default)."""
+        sent = self.emulator.messages(
+            room_id=room_id or self.admin_room_id, sent_by=self.bot["id"]
+        )
+        return [message for message in sent if message.get("attachments")]

@@ -1,4 +1,4 @@
-"""Sending activation data 1:1: to the line's owner, and to the admin if e-mail is off."""
+"""Sending activation data 1:1: to the owner, and to the admin when e-mail is off."""
 
 from __future__ import annotations
 

@@ -140,7 +140,7 @@ def _delete(services: Services, ctx: Context, email: str) -> str:
     return "line deleted"
 
 
-def _used(confirmation) -> str:
-    if confirmation is None or confirmation.used_at is None:
+def _used(done) -> str:
+    if done is None or done.used_at is None:
         return "already handled"
-    return f"{confirmation.result} by {confirmation.used_by} at {confirmation.used_at:%H:%M} UTC"
+    return f"{done.result} by {done.used_by} at {done.used_at:%H:%M} UTC"

@@ -17,7 +17,7 @@ from sqlmodel import Session, delete, func, select, update
 
 from handlers.activation import ActivationData, mask, matching_id_of, new_matching_id
 from handlers.errors import NotFound, RuleViolation
-from handlers.ports import CodeInfo, IssuedCode, LineInfo, LicencePool
+from handlers.ports import CodeInfo, IssuedCode, LicencePool, LineInfo
 from storage.db import transaction
 from storage.models import ActivationCode, CodeState, Line, LineStatus
 

@@ -1,0 +1,286 @@
+"""Webex Calling detailed call history (CDR) over HTTP, with an admin token.
+
+``GET {base}/cdr_feed`` answers ``{"items": [...]}`` for one window of at most
+12 hours, between 30 days and 5 minutes ago, and pages with a ``Link`` header
+(shared/reference/webex-platform.md, section 9.1). The docs disagree on whether the
+window filters on a call's start or end, so windows overlap by a few minutes and
+records are given once per ``Report ID``.
+
+The API allows one first request a minute (plus ten page requests): a 429 waits for
+its Retry-After (capped), a 5xx or a dropped connection is retried with a bound.
+Run this in the worker, never inside a web request: a 30-day report takes about an
+hour of windows.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from handlers.errors import ChatUnavailable, CommandError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CDR_URL = "https://analytics-calling.webexapis.com/v1/"
+MAX_WINDOW = timedelta(hours=12)
+WINDOW_OVERLAP = timedelta(minutes=5)
+MAX_AGE = timedelta(days=30)
+MIN_AGE = timedelta(minutes=5)
+# The oldest start is this much younger than MAX_AGE, so it is still inside the
+# allowed range when a request goes out after a wait.
+AGE_MARGIN = timedelta(minutes=10)
+MAX_PAGE_SIZE = 5000
+DEFAULT_RETRY_AFTER = 60.0  # the first-request limit is one a minute
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class CdrClient:
+    """Reads call history records for one window at a time."""
+
+    def __init__(
+        self,
+        token: str,
+        base_url: str = DEFAULT_CDR_URL,
+        *,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        page_size: int = MAX_PAGE_SIZE,
+        max_attempts: int = 5,
+        max_retry_after: float = 120.0,
+        backoff: float = 1.0,
+        timeout: float = 60.0,
+    ) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.session = session or requests.Session()
+        self.page_size = page_size
+        self.max_attempts = max_attempts
+        self.max_retry_after = max_retry_after
+        self.backoff = backoff
+        self.timeout = timeout
+        self._token = token
+        self._sleep = sleep
+
+    def __repr__(self) -> str:
+        return f"CdrClient({self.base_url!r})"
+
+    def window(self, start: datetime, end: datetime) -> Iterator[dict]:
+        """The records of one window, following ``rel="next"`` pages."""
+        url: str | None = urljoin(self.base_url, "cdr_feed")
+        params: dict[str, str] | None = {
+            "startTime": format_time(start),
+            "endTime": format_time(end),
+            "max": str(self.page_size),
+        }
+        pages = 0
+        while url is not None:
+            response = self._get(url, params)
+            pages += 1
+            yield from _items(response)
+            url, params = self._next_page(response), None
+        logger.info("cdr window %s to %s: %d pages", start, end, pages)
+
+    def _next_page(self, response: requests.Response) -> str | None:
+        link = response.links.get("next", {}).get("url")
+        if not link:
+            return None
+        url = urljoin(response.url or self.base_url, link)
+        if not _same_origin(url, self.base_url):
+            # Never send the admin token to a host other than the configured one.
+            logger.warning(
+                "cdr next page on another host refused: %s", urlsplit(url).netloc
+            )
+            raise ChatUnavailable("call history paged to another host")
+        return url
+
+    def _get(self, url: str, params: dict[str, str] | None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self._token}"}
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self.session.get(
+                    url,
+                    params=params,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as error:
+                failure = ChatUnavailable(
+                    f"call history unreachable: {type(error).__name__}"
+                )
+                delay = self.backoff * 2 ** (attempt - 1)
+            else:
+                if response.status_code == 200:
+                    return response
+                failure, delay = self._failure(response, attempt)
+            if attempt == self.max_attempts:
+                raise failure
+            logger.warning(
+                "cdr request failed (status=%s), retry %d of %d in %.1f s",
+                failure.status,
+                attempt,
+                self.max_attempts - 1,
+                delay,
+            )
+            self._sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _failure(
+        self, response: requests.Response, attempt: int
+    ) -> tuple[ChatUnavailable, float]:
+        """The error for a refused request and how long to wait, or raise at once."""
+        status = response.status_code
+        if status in (401, 403):
+            raise CommandError("report.cdr_forbidden")
+        delay = self.backoff * 2 ** (attempt - 1)
+        if status == 429:
+            header = response.headers.get("Retry-After")
+            delay = retry_after_seconds(header, self.max_retry_after)
+        failure = ChatUnavailable(
+            f"call history answered {status}",
+            status=status,
+            tracking_id=response.headers.get("TrackingID"),
+            retry_after=delay if status == 429 else None,
+        )
+        if status == 429 or status >= 500:
+            return failure, delay
+        raise failure
+
+
+def fetch_cdr(
+    base_url: str,
+    token: str,
+    start: datetime,
+    end: datetime,
+    *,
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    now: Callable[[], datetime] = _utcnow,
+    **options: Any,
+) -> Iterator[dict]:
+    """Call history records that started from ``start`` to ``end``, each once.
+
+    The range is narrowed to what the API serves (30 days to 5 minutes ago) and read
+    in overlapping windows of at most 12 hours. Naive times are taken as UTC.
+
+    Args:
+        options: ``page_size``, ``max_attempts``, ``max_retry_after``, ``backoff``
+            and ``timeout`` for ``CdrClient``.
+
+    Raises:
+        CommandError: ``report.cdr_forbidden`` when the token may not read it.
+        ChatUnavailable: Webex refused or could not be reached after retries.
+    """
+    start, end = allowed_range(start, end, now())
+    client = CdrClient(token, base_url, session=session, sleep=sleep, **options)
+    seen: set[str] = set()
+    try:
+        for window_start, window_end in cdr_windows(start, end):
+            for record in client.window(window_start, window_end):
+                report_id = record.get("Report ID")
+                if report_id:
+                    if report_id in seen:
+                        continue
+                    seen.add(report_id)
+                yield record
+    finally:
+        if session is None:
+            client.session.close()
+
+
+def fetch_last_days(
+    base_url: str,
+    token: str,
+    days: int,
+    *,
+    now: Callable[[], datetime] = _utcnow,
+    **kwargs: Any,
+) -> Iterator[dict]:
+    """The records of the last ``days`` days (at most 30), each once."""
+    moment = now()
+    return fetch_cdr(
+        base_url,
+        token,
+        moment - timedelta(days=days),
+        moment,
+        now=lambda: moment,
+        **kwargs,
+    )
+
+
+def allowed_range(
+    start: datetime, end: datetime, now: datetime
+) -> tuple[datetime, datetime]:
+    """``start`` and ``end`` narrowed to between 30 days and 5 minutes before now."""
+    start, end = _as_utc(start), _as_utc(end)
+    oldest = now - MAX_AGE + AGE_MARGIN
+    newest = now - MIN_AGE
+    if start < oldest or end > newest:
+        logger.info("cdr range narrowed to between %s and %s", oldest, newest)
+    return max(start, oldest), min(end, newest)
+
+
+def cdr_windows(
+    start: datetime,
+    end: datetime,
+    size: timedelta = MAX_WINDOW,
+    overlap: timedelta = WINDOW_OVERLAP,
+) -> list[tuple[datetime, datetime]]:
+    """Windows of at most ``size`` covering start to end, each overlapping the last."""
+    windows = []
+    window_start = start
+    while window_start < end:
+        window_end = min(window_start + size, end)
+        windows.append((window_start, window_end))
+        if window_end == end:
+            break
+        window_start = window_end - overlap
+    return windows
+
+
+def format_time(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.mmmZ`` in UTC, as the API wants."""
+    moment = _as_utc(moment)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def retry_after_seconds(header: str | None, cap: float) -> float:
+    """Seconds to wait for a Retry-After header: at least 1, at most ``cap``."""
+    try:
+        seconds = float(header or "")
+    except ValueError:
+        seconds = DEFAULT_RETRY_AFTER
+    if not math.isfinite(seconds):
+        seconds = DEFAULT_RETRY_AFTER
+    return min(max(seconds, 1.0), cap)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _same_origin(url: str, base_url: str) -> bool:
+    one, other = urlsplit(url), urlsplit(base_url)
+    return (one.scheme, one.netloc) == (other.scheme, other.netloc)
+
+
+def _items(response: requests.Response) -> list[dict]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise ChatUnavailable("call history answered no JSON", status=200) from None
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise ChatUnavailable("call history answered no items", status=200)
+    return [item for item in items if isinstance(item, dict)]

@@ -1,0 +1,469 @@
+"""The Webex Go call report: Webex Go calls by person and by day.
+
+A call went over a Webex Go line when its ``Client type`` is SIP and its ``Sub
+client type`` is MOBILE_NETWORK (shared/reference/webex-platform.md, section 9.2).
+Records come from a Control Hub CSV export (``read_call_history``) or from the
+call history API (``summarize_records``); both go through one ``CallReport``, so the
+same calls give the same ``Summary``. A record repeated under one ``Report ID``
+counts once.
+
+Texts come from the ``[report]`` table of ``manifest/messages``; ``REPORT_TEXTS_EN``
+stands in for keys a language file does not have yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from handlers.call_history import (
+    ANSWER_TIME,
+    ANSWERED,
+    CLIENT_TYPE,
+    DIRECTION,
+    DURATION,
+    REPORT_ID,
+    START_TIME,
+    SUB_CLIENT_TYPE,
+    USER,
+    USER_UUID,
+    CallHistoryCsv,
+    MissingColumns,
+    NotCallHistory,
+    Record,
+    ReportError,
+    Source,
+    clean,
+    folded,
+    normalize_record,
+)
+from handlers.report_chart import draw_bar_chart
+from handlers.texts import Texts
+
+__all__ = [
+    "CallReport",
+    "CsvReport",
+    "MissingColumns",
+    "NotCallHistory",
+    "PersonCalls",
+    "ReportError",
+    "Summary",
+    "is_webex_go",
+    "read_call_history",
+    "render_chart_png",
+    "render_summary_markdown",
+    "summarize_records",
+    "write_webex_go_csv",
+]
+
+logger = logging.getLogger(__name__)
+
+MAX_MARKDOWN_BYTES = 7439  # Webex's limit for a message's markdown (reference, 2.1)
+MAX_NAME_CHARS = 80
+DAYS_BUDGET_BYTES = 1500
+MAX_CHART_BARS = 90
+MAX_SPAN_DAYS = 1000  # beyond this, days() lists only days with Webex Go calls
+ANSWERED_VALUES = frozenset({"true", "yes", "1"})
+
+REPORT_TEXTS_EN = {
+    "report.empty_file": "The file is empty. Please send the call history CSV "
+    "exported from Control Hub.",
+    "report.not_csv": "This is not a call history CSV. Please send the Detailed "
+    "Call History report from Control Hub as a CSV file (UTF-8).",
+    "report.bad_line": "Line {line} of the CSV file cannot be read. Please export "
+    "the call history from Control Hub again and send the file unchanged.",
+    "report.missing_column": "The call history CSV has no {columns} column. Please "
+    "export the Detailed Call History report from Control Hub with all columns.",
+    "report.summary.title": "**Webex Go calls**",
+    "report.summary.title_period": "**Webex Go calls**, {first:%d %b %Y} to "
+    "{last:%d %b %Y} (UTC)",
+    "report.summary.share": "{webex_go} of {total} calls ({share:.0%}) were Webex "
+    "Go calls.",
+    "report.summary.none": "None of the {total} calls was a Webex Go call.",
+    "report.summary.no_calls": "The call history has no calls.",
+    "report.summary.duplicates": "{count} repeated records (same Report ID) were "
+    "counted once.",
+    "report.summary.undated": "{count} Webex Go calls had no readable start time.",
+    "report.summary.people": "**By person**",
+    "report.summary.person": "- **{name}**: {calls} ({outgoing} outgoing, "
+    "{incoming} incoming), {answered} answered, {minutes:.1f} min",
+    "report.summary.unknown_person": "(no user)",
+    "report.summary.days": "**By day (UTC)**",
+    "report.summary.day": "- {day:%a %d %b %Y}: {calls}",
+    "report.summary.more": "- and {count} more",
+    "report.chart.title": "Webex Go calls per day (UTC)",
+    "report.chart.title_grouped": "Webex Go calls per {days} days (UTC)",
+    "report.chart.period": "{first:%d %b %Y} to {last:%d %b %Y}",
+    "report.chart.x_label": "Day (UTC)",
+    "report.chart.y_label": "Calls",
+    "report.chart.empty": "No Webex Go calls",
+}
+
+
+@dataclass
+class PersonCalls:
+    """One person's Webex Go calls."""
+
+    name: str
+    calls: int = 0
+    outgoing: int = 0
+    incoming: int = 0
+    answered: int = 0
+    seconds: int = 0
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+
+@dataclass
+class Summary:
+    """Totals of a call history; per person and per day only for Webex Go calls.
+
+    ``people`` is keyed by ``User``, or ``User UUID`` when a call has no user name;
+    ``first_day`` and ``last_day`` span every dated call, Webex Go or not.
+    """
+
+    total_calls: int = 0
+    webex_go_calls: int = 0
+    duplicates: int = 0
+    undated_webex_go_calls: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    people: dict[str, PersonCalls] = field(default_factory=dict)
+    calls_per_day: dict[date, int] = field(default_factory=dict)
+
+    @property
+    def webex_go_share(self) -> float:
+        return self.webex_go_calls / self.total_calls if self.total_calls else 0.0
+
+    def days(self) -> list[tuple[date, int]]:
+        """Webex Go calls per day from first to last day, days without any as 0."""
+        if self.first_day is None or self.last_day is None:
+            return sorted(self.calls_per_day.items())
+        span = (self.last_day - self.first_day).days + 1
+        if span > MAX_SPAN_DAYS:
+            return sorted(self.calls_per_day.items())
+        every_day = (self.first_day + timedelta(days=n) for n in range(span))
+        return [(day, self.calls_per_day.get(day, 0)) for day in every_day]
+
+    def _count_day(self, day: date | None) -> None:
+        if day is None:
+            return
+        if self.first_day is None or day < self.first_day:
+            self.first_day = day
+        if self.last_day is None or day > self.last_day:
+            self.last_day = day
+
+
+class CallReport:
+    """Counts records one at a time; keeps no record, only the Report IDs seen."""
+
+    def __init__(self) -> None:
+        self.summary = Summary()
+        self._seen: set[str] = set()
+
+    def add(self, record: Record) -> bool:
+        """Count a record with case-folded keys; True if it is a new Webex Go call."""
+        report_id = clean(record.get(REPORT_ID))
+        if report_id is not None:
+            if report_id in self._seen:
+                self.summary.duplicates += 1
+                return False
+            self._seen.add(report_id)
+        day = _utc_day(record.get(START_TIME))
+        self.summary.total_calls += 1
+        self.summary._count_day(day)
+        if not is_webex_go(record):
+            return False
+        self._count_webex_go(record, day)
+        return True
+
+    def _count_webex_go(self, record: Record, day: date | None) -> None:
+        summary = self.summary
+        summary.webex_go_calls += 1
+        if day is None:
+            summary.undated_webex_go_calls += 1
+        else:
+            summary.calls_per_day[day] = summary.calls_per_day.get(day, 0) + 1
+        name = clean(record.get(USER)) or clean(record.get(USER_UUID)) or ""
+        person = summary.people.setdefault(name, PersonCalls(name))
+        person.calls += 1
+        direction = folded(record.get(DIRECTION))
+        person.outgoing += direction == "originating"
+        person.incoming += direction == "terminating"
+        person.answered += _answered(record)
+        person.seconds += _seconds(record.get(DURATION))
+
+
+@dataclass(frozen=True)
+class CsvReport:
+    """What one pass over a CSV file gives; ``webex_go_csv`` only when asked for."""
+
+    summary: Summary
+    webex_go_csv: bytes | None = None
+
+
+def is_webex_go(record: Record) -> bool:
+    """Client type SIP and Sub client type MOBILE_NETWORK, in any case or spacing."""
+    return (
+        folded(record.get(CLIENT_TYPE)) == "sip"
+        and folded(record.get(SUB_CLIENT_TYPE)) == "mobile_network"
+    )
+
+
+def read_call_history(source: Source, *, keep_webex_go_csv: bool = False) -> CsvReport:
+    """Summarize a Control Hub call history CSV in one streaming pass.
+
+    Args:
+        source: a binary file, or an iterable of text (or UTF-8 byte) lines.
+        keep_webex_go_csv: also return the Webex Go calls as CSV bytes, with the
+            input's columns in the input's order.
+
+    Raises:
+        NotCallHistory: the file is empty, binary or not a call history CSV.
+        MissingColumns: a column the report needs is missing; names them.
+    """
+    table = CallHistoryCsv(source)
+    report = CallReport()
+    output = _CsvOutput(table.header) if keep_webex_go_csv else None
+    for row in table:
+        if report.add(row.record) and output is not None:
+            output.write(row.values)
+    summary = report.summary
+    logger.info(
+        "read call history: %d calls, %d Webex Go, %d repeated",
+        summary.total_calls,
+        summary.webex_go_calls,
+        summary.duplicates,
+    )
+    return CsvReport(summary, output.getvalue() if output is not None else None)
+
+
+def summarize_records(records: Iterable[Mapping[str, object]]) -> Summary:
+    """Summarize call history API records (dicts keyed like the CSV header)."""
+    report = CallReport()
+    for record in records:
+        report.add(normalize_record(record))
+    return report.summary
+
+
+def write_webex_go_csv(records: Iterable[Mapping[str, object]]) -> bytes:
+    """The Webex Go calls among API records as UTF-8 CSV, each call once.
+
+    The columns are the records' keys in the order first seen.
+    """
+    report = CallReport()
+    calls = [record for record in records if report.add(normalize_record(record))]
+    columns = list(dict.fromkeys(key for call in calls for key in call))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, restval="")
+    writer.writeheader()
+    for call in calls:
+        writer.writerow({key: _csv_value(value) for key, value in call.items()})
+    return buffer.getvalue().encode("utf-8")
+
+
+def render_summary_markdown(
+    summary: Summary, texts: Texts | None = None, *, max_bytes: int = MAX_MARKDOWN_BYTES
+) -> str:
+    """The summary as one Webex message; long lists end with "and N more"."""
+    say = _sayer(texts)
+    head = "\n\n".join(_headline(summary, say))
+    if not summary.webex_go_calls:
+        return head
+    days = _fitted(
+        say("report.summary.days"), _day_lines(summary, say), DAYS_BUDGET_BYTES, say
+    )
+    budget = max_bytes - _size(head) - _size(days) - 4
+    people = _fitted(
+        say("report.summary.people"), _person_lines(summary, say), budget, say
+    )
+    return "\n\n".join([head, people, days])
+
+
+def render_chart_png(summary: Summary, texts: Texts | None = None) -> bytes:
+    """A PNG bar chart of Webex Go calls per day (grouped when there are many)."""
+    say = _sayer(texts)
+    if not summary.webex_go_calls or not summary.calls_per_day:
+        return draw_bar_chart(
+            [], title=say("report.chart.title"), empty_text=say("report.chart.empty")
+        )
+    days = summary.days()
+    group = max(1, math.ceil(len(days) / MAX_CHART_BARS))
+    title = (
+        say("report.chart.title")
+        if group == 1
+        else say("report.chart.title_grouped", days=group)
+    )
+    return draw_bar_chart(
+        _bars(days, group),
+        title=title,
+        subtitle=say("report.chart.period", first=days[0][0], last=days[-1][0]),
+        x_label=say("report.chart.x_label"),
+        y_label=say("report.chart.y_label"),
+        empty_text=say("report.chart.empty"),
+    )
+
+
+class _CsvOutput:
+    """Webex Go rows written as they are read, so no other row is kept."""
+
+    def __init__(self, header: list[str]) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+        self._writer.writerow(header)
+
+    def write(self, values: list[str]) -> None:
+        self._writer.writerow(values)
+
+    def getvalue(self) -> bytes:
+        return self._buffer.getvalue().encode("utf-8")
+
+
+def _utc_day(value: object) -> date | None:
+    text = clean(value)
+    if text is None:
+        return None
+    try:
+        if text[-1] in "Zz" and text[10:11] in ("T", "t", " "):
+            return date.fromisoformat(text[:10])  # the common case, no tz arithmetic
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(UTC).date()
+
+
+def _answered(record: Record) -> bool:
+    answered = folded(record.get(ANSWERED))
+    if answered is not None:
+        return answered in ANSWERED_VALUES
+    return clean(record.get(ANSWER_TIME)) is not None
+
+
+def _seconds(value: object) -> int:
+    text = clean(value)
+    if text is None:
+        return 0
+    try:
+        return max(0, int(float(text)))
+    except (ValueError, OverflowError):
+        return 0
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+Say = Callable[..., str]
+
+
+def _sayer(texts: Texts | None) -> Say:
+    def say(key: str, **params: object) -> str:
+        if texts is not None:
+            try:
+                return texts.render(key, **params)
+            except KeyError:
+                pass
+        return REPORT_TEXTS_EN[key].format(**params).strip()
+
+    return say
+
+
+def _headline(summary: Summary, say: Say) -> list[str]:
+    if summary.first_day is not None and summary.last_day is not None:
+        lines = [
+            say(
+                "report.summary.title_period",
+                first=summary.first_day,
+                last=summary.last_day,
+            )
+        ]
+    else:
+        lines = [say("report.summary.title")]
+    if not summary.total_calls:
+        lines.append(say("report.summary.no_calls"))
+    elif not summary.webex_go_calls:
+        lines.append(say("report.summary.none", total=summary.total_calls))
+    else:
+        lines.append(
+            say(
+                "report.summary.share",
+                webex_go=summary.webex_go_calls,
+                total=summary.total_calls,
+                share=summary.webex_go_share,
+            )
+        )
+    if summary.duplicates:
+        lines.append(say("report.summary.duplicates", count=summary.duplicates))
+    if summary.undated_webex_go_calls:
+        lines.append(
+            say("report.summary.undated", count=summary.undated_webex_go_calls)
+        )
+    return lines
+
+
+def _person_lines(summary: Summary, say: Say) -> list[str]:
+    people = sorted(summary.people.values(), key=lambda p: (-p.calls, p.name))
+    return [
+        say(
+            "report.summary.person",
+            name=_escaped(p.name) or say("report.summary.unknown_person"),
+            calls=p.calls,
+            outgoing=p.outgoing,
+            incoming=p.incoming,
+            answered=p.answered,
+            minutes=p.minutes,
+        )
+        for p in people
+    ]
+
+
+def _day_lines(summary: Summary, say: Say) -> list[str]:
+    return [
+        say("report.summary.day", day=day, calls=calls)
+        for day, calls in sorted(summary.calls_per_day.items())
+    ]
+
+
+def _fitted(title: str, lines: list[str], budget: int, say: Say) -> str:
+    """The title and as many lines as fit in ``budget`` bytes, then "and N more"."""
+    reserve = _size(say("report.summary.more", count=len(lines))) + 1
+    kept, used = [title], _size(title)
+    for index, line in enumerate(lines):
+        needed = _size(line) + 1 + (reserve if index < len(lines) - 1 else 0)
+        if used + needed > budget:
+            kept.append(say("report.summary.more", count=len(lines) - index))
+            break
+        kept.append(line)
+        used += _size(line) + 1
+    return "\n".join(kept)
+
+
+def _escaped(name: str) -> str:
+    """A name safe to show in markdown: one line, short, no formatting."""
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME_CHARS:
+        name = name[: MAX_NAME_CHARS - 1] + "…"
+    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", name)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _bars(days: list[tuple[date, int]], group: int) -> list[tuple[str, int]]:
+    return [
+        (days[i][0].strftime("%d %b"), sum(calls for _, calls in days[i : i + group]))
+        for i in range(0, len(days), group)
+    ]
