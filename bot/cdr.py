@@ -24,7 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from handlers.errors import ChatUnavailable, CommandError
+from handlers.call_history import ReportError
+from handlers.errors import ChatUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ class CdrClient:
         """The error for a refused request and how long to wait, or raise at once."""
         status = response.status_code
         if status in (401, 403):
-            raise CommandError("report.cdr_forbidden")
+            raise ReportError("report.cdr_forbidden")
         delay = self.backoff * 2 ** (attempt - 1)
         if status == 429:
             header = response.headers.get("Retry-After")
@@ -177,7 +178,7 @@ def fetch_cdr(
             and ``timeout`` for ``CdrClient``.
 
     Raises:
-        CommandError: ``report.cdr_forbidden`` when the token may not read it.
+        ReportError: ``report.cdr_forbidden`` when the token may not read it.
         ChatUnavailable: Webex refused or could not be reached after retries.
     """
     start, end = allowed_range(start, end, now())

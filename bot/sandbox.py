@@ -28,7 +28,14 @@ HELPDESK_EMAIL = "dan@example.com"
 
 
 class Sandbox:
-    def __init__(self, database: Path, **settings: Any) -> None:
+    def __init__(
+        self, database: Path, admins_from_room: bool = False, **settings: Any
+    ) -> None:
+        """Start both sides; settings override the sandbox's defaults.
+
+        With ``admins_from_room`` the admins are the members of the admin room
+        (``ADMIN_ROOM_IDS``) instead of a list of addresses.
+        """
         self.emulator = Emulator()
         self.org = seed_demo(self.emulator)
         self.emulator_server = EmulatorServer(self.emulator)
@@ -49,7 +56,8 @@ class Sandbox:
             api_url=self.emulator_server.base_url,
             webhook_secret=secrets.token_urlsafe(32),
             database_url=f"sqlite:///{database}",
-            admin_emails=(ADMIN_EMAIL,),
+            admin_emails=() if admins_from_room else (ADMIN_EMAIL,),
+            admin_room_ids=(self.admin_room_id,) if admins_from_room else (),
             worker_threads=2,
             esim_callback_token=secrets.token_urlsafe(24),
         )
@@ -125,14 +133,14 @@ class Sandbox:
         )
 
     def press(self, card_message: dict, button: int, sender: str = ADMIN_EMAIL) -> None:
-        """``sender`` presses the card's ``button`` (0 is the first), as a client does."""
+        """``sender`` presses ``button`` (0 is the first) as a Webex client does."""
         card = card_message["attachments"][0]["content"]
         self.submit_card(
             card_message, sender, dict(card["actions"][button].get("data", {}))
         )
 
     def cards_sent(self, room_id: str | None = None) -> list[dict]:
-        """The bot's messages that carry a card, in a room (the admin room by default)."""
+        """The bot's messages with a card in a room (by default the admin room)."""
         sent = self.emulator.messages(
             room_id=room_id or self.admin_room_id, sent_by=self.bot["id"]
         )

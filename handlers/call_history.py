@@ -8,7 +8,7 @@ missing, as wxc_sdk treats them (shared/reference/webex-platform.md, section 9.2
 Errors, all ``CommandError`` so the person gets a reply saying what to send::
 
     ReportError
-    ├── NotCallHistory    empty, not UTF-8 text, not CSV, or no call history columns
+    ├── NotCallHistory    empty, not UTF-8, not CSV, or no call history column
     └── MissingColumns    a call history CSV without some column the report needs
 """
 
@@ -90,18 +90,30 @@ class CallHistoryCsv:
     """
 
     def __init__(self, source: Source) -> None:
-        self._reader = csv.reader(_text_lines(source))
-        self.header = self._read_header()
-        self._columns = _used_columns(self.header)
+        self._lines = _text_lines(source)
+        self._reader = csv.reader(self._lines)
+        try:
+            self.header = self._read_header()
+            self._columns = _used_columns(self.header)
+        except BaseException:
+            self.close()
+            raise
 
     def __iter__(self) -> Iterator[CsvRow]:
         columns = self._columns
-        for values in _guarded(self._reader):
-            if not any(value.strip() for value in values):
-                continue
-            width = len(values)
-            record = {name: values[index] for name, index in columns if index < width}
-            yield CsvRow(record, values)
+        try:
+            for values in _guarded(self._reader):
+                if not any(values):
+                    continue
+                width = len(values)
+                record = {name: values[i] for name, i in columns if i < width}
+                yield CsvRow(record, values)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop reading; a binary file is left open for its owner to close."""
+        self._lines.close()
 
     def _read_header(self) -> list[str]:
         for values in _guarded(self._reader):
@@ -117,11 +129,13 @@ def normalize_record(record: Mapping[str, object]) -> Record:
 
 def clean(value: object) -> str | None:
     """A value trimmed, or None when missing (absent, empty or ``NA``)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value).strip()
+    if type(value) is not str:  # the common case first: 10 calls a CSV row
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        value = str(value)
+    text = value.strip()  # type: ignore[union-attr]
     return None if text in MISSING_VALUES else text
 
 
@@ -167,7 +181,7 @@ def _text_lines(source: Source) -> Iterator[str]:
     if isinstance(source, io.TextIOBase):
         lines: Iterable[str | bytes] = _read_lines(source)
     elif hasattr(source, "read"):
-        yield from _binary_lines(source)  # type: ignore[arg-type]
+        yield from _binary_lines(source)
         return
     else:
         lines = source
@@ -176,14 +190,15 @@ def _text_lines(source: Source) -> Iterator[str]:
         yield _checked(text.removeprefix("\ufeff") if number == 0 else text)
 
 
-def _binary_lines(source: IO[bytes]) -> Iterator[str]:
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
+def _binary_lines(source: Any) -> Iterator[str]:
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
     try:
         for line in _read_lines(text):
             yield _checked(line)
     finally:
         # Leave the caller's file open: closing the wrapper would close it.
-        text.detach()
+        if not getattr(source, "closed", False):
+            text.detach()
 
 
 def _read_lines(text: IO[str]) -> Iterator[str]:

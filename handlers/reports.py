@@ -57,6 +57,7 @@ __all__ = [
     "is_webex_go",
     "read_call_history",
     "render_chart_png",
+    "render_report_error",
     "render_summary_markdown",
     "summarize_records",
     "write_webex_go_csv",
@@ -80,6 +81,9 @@ REPORT_TEXTS_EN = {
     "the call history from Control Hub again and send the file unchanged.",
     "report.missing_column": "The call history CSV has no {columns} column. Please "
     "export the Detailed Call History report from Control Hub with all columns.",
+    "report.cdr_forbidden": "Webex refused to give me the call history. The "
+    "admin token (WEBEX_ADMIN_TOKEN) needs the spark-admin:calling_cdr_read scope, "
+    "and its admin the role Webex Calling Detailed Call History API access.",
     "report.summary.title": "**Webex Go calls**",
     "report.summary.title_period": "**Webex Go calls**, {first:%d %b %Y} to "
     "{last:%d %b %Y} (UTC)",
@@ -288,6 +292,11 @@ def render_summary_markdown(
     return "\n\n".join([head, people, days])
 
 
+def render_report_error(error: ReportError, texts: Texts | None = None) -> str:
+    """What to tell the person about a file the report cannot use."""
+    return _sayer(texts)(error.key, **error.params)
+
+
 def render_chart_png(summary: Summary, texts: Texts | None = None) -> bytes:
     """A PNG bar chart of Webex Go calls per day (grouped when there are many)."""
     say = _sayer(texts)
@@ -316,15 +325,18 @@ class _CsvOutput:
     """Webex Go rows written as they are read, so no other row is kept."""
 
     def __init__(self, header: list[str]) -> None:
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer)
+        # Encoded as written: a StringIO may hold four bytes per character.
+        self._buffer = io.BytesIO()
+        self._text = io.TextIOWrapper(self._buffer, encoding="utf-8", newline="")
+        self._writer = csv.writer(self._text)
         self._writer.writerow(header)
 
     def write(self, values: list[str]) -> None:
         self._writer.writerow(values)
 
     def getvalue(self) -> bytes:
-        return self._buffer.getvalue().encode("utf-8")
+        self._text.flush()
+        return self._buffer.getvalue()
 
 
 def _utc_day(value: object) -> date | None:
