@@ -1,4 +1,4 @@
-"""Admin actions through the emulator: confirmation cards, the phone's side, the pool."""
+"""Admin actions through the emulator: confirmation cards, the phone, the pool."""
 
 import pytest
 import requests

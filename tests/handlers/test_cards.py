@@ -1,7 +1,7 @@
 """Every card against its golden file, and every template within Adaptive Cards 1.3.
 
-Regenerate the goldens on purpose with ``UPDATE_GOLDEN=1 pytest tests/handlers/test_cards.py``
-and review the diff.
+Regenerate the goldens on purpose, then review the diff:
+``UPDATE_GOLDEN=1 pytest tests/handlers/test_cards.py``.
 """
 
 import json
