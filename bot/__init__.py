@@ -29,6 +29,7 @@ from storage.audit import SqlAuditLog
 from storage.confirmations import SqlConfirmations
 from storage.db import make_engine
 from storage.devices import EmbeddedDeviceService
+from storage.limits import SqlRequestLimits
 from storage.state import get_value, set_value_once
 
 SECRET_NAME = "webhook_secret"
@@ -101,7 +102,21 @@ def _build_runtime(
         commands=load_command_specs(),
         audit=SqlAuditLog(engine, clock.now),
         confirmations=SqlConfirmations(engine, clock.now),
-        options=Options(suppress_email=settings.suppress_email),
+        limits=SqlRequestLimits(
+            engine,
+            clock.now,
+            cooldown=timedelta(minutes=settings.self_service_cooldown_minutes),
+            daily_limit=settings.self_service_daily_limit,
+        ),
+        options=Options(
+            suppress_email=settings.suppress_email,
+            self_service=settings.self_service,
+            self_service_notify=settings.self_service_notify,
+            support_contact=settings.support_contact,
+            admin_room_id=settings.admin_room_ids[0]
+            if settings.admin_room_ids
+            else None,
+        ),
     )
     admins = AdminPolicy(settings.admin_emails, settings.admin_room_ids, chat)
     dispatcher = Dispatcher(services, admins, bot=chat.me())

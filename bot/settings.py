@@ -51,6 +51,11 @@ class Settings:
     licence_pool_size: int = 100
     suppress_email: bool = False
     esim_callback_token: str | None = field(default=None, repr=False)
+    self_service: str = "on"
+    self_service_cooldown_minutes: int = 10
+    self_service_daily_limit: int = 3
+    self_service_notify: bool = True
+    support_contact: str = "your Webex admin"
     log_level: str = "INFO"
 
 
@@ -86,16 +91,30 @@ def _api_url(value: str) -> str:
 
 
 def _port(value: str) -> int:
-    port = int(value)
+    port = _whole(value)
     if not 1 <= port <= 65535:
         raise ValueError(f"is not a port number: {value!r}")
     return port
 
 
+def _whole(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ValueError(f"is not a whole number: {value.strip()!r}") from None
+
+
 def _positive(value: str) -> int:
-    number = int(value)
+    number = _whole(value)
     if number < 1:
-        raise ValueError(f"must be 1 or more, not {value!r}")
+        raise ValueError(f"must be 1 or more, not {value.strip()!r}")
+    return number
+
+
+def _non_negative(value: str) -> int:
+    number = _whole(value)
+    if number < 0:
+        raise ValueError(f"must be 0 or more, not {value.strip()!r}")
     return number
 
 
@@ -180,6 +199,19 @@ _variable("LICENSE_POOL_SIZE", "licence_pool_size", "the number of Webex Go lice
 )
 _variable("SUPPRESS_EMAIL", "suppress_email", "true or false")(_flag)
 _variable("ESIM_CALLBACK_TOKEN", "esim_callback_token", "a long random string")(_text)
+_variable("SELF_SERVICE", "self_service", "on, approval or off")(
+    _choice("on", "approval", "off")
+)
+_variable(
+    "SELF_SERVICE_COOLDOWN_MINUTES",
+    "self_service_cooldown_minutes",
+    "minutes, such as 10",
+)(_non_negative)
+_variable(
+    "SELF_SERVICE_DAILY_LIMIT", "self_service_daily_limit", "a number, such as 3"
+)(_positive)
+_variable("SELF_SERVICE_NOTIFY", "self_service_notify", "true or false")(_flag)
+_variable("SUPPORT_CONTACT", "support_contact", "who users should contact")(_text)
 _variable("WORKER_THREADS", "worker_threads", "a whole number such as 4")(_positive)
 _variable("LOG_LEVEL", "log_level", "DEBUG, INFO, WARNING or ERROR")(
     lambda value: _choice("debug", "info", "warning", "error")(value).upper()
@@ -223,7 +255,15 @@ def load_settings(
     if problems:
         raise SettingsError(problems)
     fields.update(overrides)
-    return Settings(**fields)
+    settings = Settings(**fields)
+    if settings.self_service == "approval" and not settings.admin_room_ids:
+        raise SettingsError(
+            [
+                "SELF_SERVICE is approval but ADMIN_ROOM_IDS is empty: set ADMIN_ROOM_IDS to the"
+                " room where admins approve requests, or set SELF_SERVICE to on or off."
+            ]
+        )
+    return settings
 
 
 def require(settings: Settings, *names: str) -> None:

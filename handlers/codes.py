@@ -9,6 +9,7 @@ from handlers.context import Context, Services
 from handlers.delivery import send_activation
 from handlers.errors import ChatUnavailable, CommandError
 from handlers.ports import IssuedCode
+from handlers.self_service import handle_own_code
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +24,19 @@ def handle_add(services: Services, ctx: Context, command: Command) -> str:
 
 
 def handle_new_code(services: Services, ctx: Context, command: Command) -> str:
-    """``new code [email]``: a fresh code, which cancels the earlier ones."""
+    """``new code [email]``: a fresh code, which cancels the earlier ones.
+
+    Written 1:1 about the writer's own line, it is self-service, with its limits.
+    """
     email = command.email or ctx.actor.email
+    if email == ctx.actor.email and ctx.room_type == "direct":
+        return handle_own_code(services, ctx)
 
     issued = services.devices.issue_code(email)
 
-    own_line = email == ctx.actor.email and ctx.room_type == "direct"
-    reply_key = "reply.code_issued_self" if own_line else "reply.code_issued"
-    return deliver_code(services, ctx, issued, reply_key, outcome="code issued")
+    return deliver_code(
+        services, ctx, issued, "reply.code_issued", outcome="code issued"
+    )
 
 
 def deliver_code(

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from handlers.clock import Clock
 from handlers.commands import CommandSpec
-from handlers.ports import AuditLog, Chat, Confirmations, DeviceService, Person
+from handlers.ports import (
+    AuditLog,
+    Chat,
+    Confirmations,
+    DeviceService,
+    Person,
+    RequestLimits,
+)
 from handlers.texts import Texts
 
 
@@ -16,6 +23,10 @@ class Options:
 
     suppress_email: bool = False
     expiring_within_days: int = 14
+    self_service: str = "on"  # on, approval or off
+    self_service_notify: bool = True
+    support_contact: str = "your Webex admin"
+    admin_room_id: str | None = None  # approvals and notices go here
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,7 @@ class Services:
     commands: tuple[CommandSpec, ...]
     audit: AuditLog
     confirmations: Confirmations
+    limits: RequestLimits
     options: Options = Options()
 
 

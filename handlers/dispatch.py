@@ -19,7 +19,8 @@ from handlers.commands import Command, command_text, parse_command
 from handlers.context import Context, Services
 from handlers.errors import ChatUnavailable, CommandError, NotAllowed
 from handlers.help import handle_help
-from handlers.lines import handle_confirmation, handle_delete, handle_lost
+from handlers.confirm import handle_confirmation
+from handlers.lines import handle_delete, handle_lost
 from handlers.ports import AttachmentAction, Person
 from handlers.status import handle_status
 from handlers.texts import Texts
@@ -174,4 +175,5 @@ def render_error(texts: Texts, error: CommandError) -> str:
     if isinstance(status, LineStatus):
         params["status_name"] = texts.get(f"status.{status.value}.name")
         params["colour"] = texts.get(f"status.{status.value}.colour")
+        params["icon"] = texts.get(f"status.{status.value}.icon")
     return texts.render(error.key, **params)

@@ -7,7 +7,7 @@ tracks Webex Go activation data. Adapters live outside this package.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from handlers.activation import ActivationData
@@ -201,6 +201,16 @@ class AuditLog(Protocol):
     ) -> None: ...
 
     def latest(self, line_email: str | None = None, limit: int = 20) -> list: ...
+
+
+class RequestLimits(Protocol):
+    """How often a person may ask for a new code of their own line."""
+
+    cooldown: timedelta
+    daily_limit: int
+
+    def take(self, email: str) -> tuple[str, datetime] | None:
+        """Count one request; or refuse with ("cooldown" | "daily_limit", retry at)."""
 
 
 class Confirmations(Protocol):

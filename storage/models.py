@@ -139,3 +139,13 @@ class Confirmation(SQLModel, table=True):
     used_at: datetime | None = _time(default=None, nullable=True)
     used_by: str | None = Field(default=None, max_length=200)
     result: str | None = Field(default=None, max_length=64)
+
+
+class SelfServiceRequest(SQLModel, table=True):
+    """A person's request for a new code of their own line, for the rate limits."""
+
+    __tablename__ = "self_service_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, max_length=320)
+    at: datetime = _time(index=True)

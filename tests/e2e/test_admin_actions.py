@@ -152,7 +152,13 @@ def test_a_mention_without_a_command_shows_the_action_card_which_runs_commands(s
     sandbox.settle()
     assert "New activation code" in _last_reply(sandbox)
     assert (
-        len([m for m in sandbox.emulator.messages(to_person_email=ALICE) if m["files"]])
+        len(
+            [
+                m
+                for m in sandbox.emulator.messages(to_person_email=ALICE)
+                if m.get("files")
+            ]
+        )
         == 2
     )
 
@@ -221,7 +227,7 @@ def test_suppressed_email_sends_the_full_data_to_the_admin_1_to_1_only(suppresse
         if m.get("files")
     ]
     [to_alice] = [
-        m for m in suppressed.emulator.messages(to_person_email=ALICE) if m["files"]
+        m for m in suppressed.emulator.messages(to_person_email=ALICE) if m.get("files")
     ]
     assert suppressed.emulator.file_bytes(to_admin) == suppressed.emulator.file_bytes(
         to_alice

@@ -138,7 +138,9 @@ def test_no_secret_reaches_the_log(sandbox, caplog):
     sandbox.settle()
 
     codes = [
-        _qr_text(sandbox, m) for m in _direct_messages_to(sandbox, ALICE) if m["files"]
+        _qr_text(sandbox, m)
+        for m in _direct_messages_to(sandbox, ALICE)
+        if m.get("files")
     ]
     signatures = [
         sign(_bytes(d["body"]), sandbox.runtime.secret)

@@ -17,6 +17,7 @@ from storage.audit import SqlAuditLog
 from storage.confirmations import SqlConfirmations
 from storage.db import transaction
 from storage.devices import EmbeddedDeviceService
+from storage.limits import SqlRequestLimits
 from storage.models import CodeState, Line, LineStatus
 from tests.fakes import BOT, FakeChat
 
@@ -51,6 +52,9 @@ def dispatcher(chat, devices, clock, engine):
         load_command_specs(),
         SqlAuditLog(engine, clock.now),
         SqlConfirmations(engine, clock.now),
+        SqlRequestLimits(
+            engine, clock.now, cooldown=timedelta(minutes=10), daily_limit=3
+        ),
     )
     return Dispatcher(services, AdminPolicy(["admin@example.com"]), BOT)
 
