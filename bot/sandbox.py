@@ -28,13 +28,11 @@ HELPDESK_EMAIL = "dan@example.com"
 
 
 class Sandbox:
-    def __init__(
-        self, database: Path, admins_from_room: bool = False, **settings: Any
-    ) -> None:
+    def __init__(self, database: Path, admin_room: bool = False, **settings: Any) -> None:
         """Start both sides; settings override the sandbox's defaults.
 
-        With ``admins_from_room`` the admins are the members of the admin room
-        (``ADMIN_ROOM_IDS``) instead of a list of addresses.
+        With ``admin_room`` the admins' room is configured as ``ADMIN_ROOM_IDS``:
+        its members are admins, and approvals and notices go there.
         """
         self.emulator = Emulator()
         self.org = seed_demo(self.emulator)
@@ -56,8 +54,8 @@ class Sandbox:
             api_url=self.emulator_server.base_url,
             webhook_secret=secrets.token_urlsafe(32),
             database_url=f"sqlite:///{database}",
-            admin_emails=() if admins_from_room else (ADMIN_EMAIL,),
-            admin_room_ids=(self.admin_room_id,) if admins_from_room else (),
+            admin_emails=(ADMIN_EMAIL,),
+            admin_room_ids=(self.admin_room_id,) if admin_room else (),
             worker_threads=2,
             esim_callback_token=secrets.token_urlsafe(24),
         )

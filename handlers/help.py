@@ -21,16 +21,12 @@ def handle_help(services: Services, ctx: Context, command: Command) -> str:
 
 
 def build_help(texts: Texts, specs: tuple[CommandSpec, ...], *, is_admin: bool) -> str:
+    """Everyone sees what they can do for their own line; admins also see theirs."""
     lines = [texts.render("help.title"), ""]
+    for key in ("user_title", "user_new_code", "user_status", "user_help"):
+        lines.append(texts.render(f"help.{key}"))
     if is_admin:
-        lines.append(texts.render("help.admin_title"))
+        lines += ["", texts.render("help.admin_title")]
         for spec in specs:
-            lines.append(
-                texts.render("help.line", **texts.get(f"commands.{spec.name}"))
-            )
-        return "\n".join(lines)
-    lines.append(texts.render("help.user_title"))
-    lines.append(texts.render("help.user_new_code"))
-    lines.append(texts.render("help.user_status"))
-    lines.append(texts.render("help.line", **texts.get("commands.help")))
+            lines.append(texts.render("help.line", **texts.get(f"commands.{spec.name}")))
     return "\n".join(lines)

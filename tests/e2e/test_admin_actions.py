@@ -240,7 +240,7 @@ def test_suppressed_email_sends_the_full_data_to_the_admin_1_to_1_only(suppresse
 
 @pytest.fixture
 def room_admins(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", admins_from_room=True)
+    sandbox = Sandbox(tmp_path / "bot.db", admin_room=True, admin_emails=())
     yield sandbox
     sandbox.close()
 
