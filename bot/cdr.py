@@ -38,6 +38,7 @@ MIN_AGE = timedelta(minutes=5)
 # allowed range when a request goes out after a wait.
 AGE_MARGIN = timedelta(minutes=10)
 MAX_PAGE_SIZE = 5000
+MAX_PAGES_PER_WINDOW = 1000  # 5 million calls in 12 hours: a paging loop, not data
 DEFAULT_RETRY_AFTER = 60.0  # the first-request limit is one a minute
 
 
@@ -82,13 +83,15 @@ class CdrClient:
             "endTime": format_time(end),
             "max": str(self.page_size),
         }
-        pages = 0
+        visited: set[str] = set()
         while url is not None:
             response = self._get(url, params)
-            pages += 1
+            visited.add(response.url or url)
             yield from _items(response)
             url, params = self._next_page(response), None
-        logger.info("cdr window %s to %s: %d pages", start, end, pages)
+            if url in visited or len(visited) >= MAX_PAGES_PER_WINDOW:
+                raise ChatUnavailable("call history pages do not end")
+        logger.info("cdr window %s to %s: %d pages", start, end, len(visited))
 
     def _next_page(self, response: requests.Response) -> str | None:
         link = response.links.get("next", {}).get("url")
@@ -237,6 +240,8 @@ def cdr_windows(
     overlap: timedelta = WINDOW_OVERLAP,
 ) -> list[tuple[datetime, datetime]]:
     """Windows of at most ``size`` covering start to end, each overlapping the last."""
+    if overlap >= size:
+        raise ValueError("the overlap must be shorter than a window")
     windows = []
     window_start = start
     while window_start < end:

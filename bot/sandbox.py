@@ -28,11 +28,12 @@ HELPDESK_EMAIL = "dan@example.com"
 
 
 class Sandbox:
-    def __init__(self, database: Path, admin_room: bool = False, **settings: Any) -> None:
+    def __init__(self, database: Path, **settings: Any) -> None:
         """Start both sides; settings override the sandbox's defaults.
 
-        With ``admin_room`` the admins' room is configured as ``ADMIN_ROOM_IDS``:
-        its members are admins, and approvals and notices go there.
+        The organisation has two group rooms with the bot: "Webex Go admins"
+        (Ada; it is ``ADMIN_ROOM_IDS``, so its members are admins, and approvals
+        and notices go there) and "Help desk" (Ada and Dan, who is no admin).
         """
         self.emulator = Emulator()
         self.org = seed_demo(self.emulator)
@@ -44,10 +45,10 @@ class Sandbox:
             for key, person in self.org["people"].items()
         }
         self.admin_room_id = self.org["admin_room"]["id"]
-        # Dan from the help desk reads the admins' room but is no admin himself.
-        self.client(ADMIN_EMAIL).memberships.create(
-            roomId=self.admin_room_id, personEmail=HELPDESK_EMAIL
-        )
+        people = self.org["people"]
+        self.helpdesk_room_id = self.emulator.add_room(
+            "Help desk", [people["admin"]["id"], people["dan"]["id"], self.bot["id"]]
+        )["id"]
 
         defaults: dict[str, Any] = dict(
             bot_token=self.tokens[BOT_EMAIL],
@@ -55,7 +56,7 @@ class Sandbox:
             webhook_secret=secrets.token_urlsafe(32),
             database_url=f"sqlite:///{database}",
             admin_emails=(ADMIN_EMAIL,),
-            admin_room_ids=(self.admin_room_id,) if admin_room else (),
+            admin_room_ids=(self.admin_room_id,),
             worker_threads=2,
             esim_callback_token=secrets.token_urlsafe(24),
         )
@@ -83,11 +84,13 @@ class Sandbox:
             access_token=self.tokens[email], base_url=self.emulator_server.base_url
         )
 
-    def mention(self, text: str, sender: str = ADMIN_EMAIL) -> None:
-        """Post ``@GoBot text`` in the admin room, as a Webex client would."""
+    def mention(
+        self, text: str, sender: str = ADMIN_EMAIL, room_id: str | None = None
+    ) -> None:
+        """Post ``@GoBot text`` in a room (the admin room by default) as a client would."""
         mention = f"<@personId:{self.bot['id']}|{self.bot['displayName']}>"
         self.client(sender).messages.create(
-            roomId=self.admin_room_id, markdown=f"{mention} {text}"
+            roomId=room_id or self.admin_room_id, markdown=f"{mention} {text}"
         )
 
     def write_directly(self, sender: str, text: str) -> None:

@@ -87,7 +87,8 @@ class CdrStore:
     ) -> None:
         self.tokens = set(tokens)
         self.now = now or (lambda: datetime.now(UTC))
-        self.limits = {False: first_requests_per_minute, True: pages_per_minute}
+        self.first_requests_per_minute = first_requests_per_minute
+        self.pages_per_minute = pages_per_minute
         self._lock = threading.Lock()
         self._times: list[datetime] = []
         self._records: list[dict] = []
@@ -145,7 +146,7 @@ class CdrStore:
 
     def admit(self, token: str, is_page: bool) -> int | None:
         """None if the request is within its limit, else seconds until it is."""
-        limit = self.limits[is_page]
+        limit = self.pages_per_minute if is_page else self.first_requests_per_minute
         if limit is None:
             return None
         now = self.now()
@@ -165,9 +166,10 @@ class CdrStore:
 
 
 def register_cdr(app: Flask, store: CdrStore) -> None:
-    """Serve ``store`` at ``GET /v1/cdr_feed`` on ``app``."""
+    """Serve ``store`` at ``GET /v1/cdr_feed`` on ``app``; again swaps the store."""
     app.extensions[EXTENSION_KEY] = store
-    app.register_blueprint(cdr_api)
+    if cdr_api.name not in app.blueprints:
+        app.register_blueprint(cdr_api)
 
 
 def records_from_csv(lines: Iterable[str]) -> list[dict]:

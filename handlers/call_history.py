@@ -129,13 +129,14 @@ def normalize_record(record: Mapping[str, object]) -> Record:
 
 def clean(value: object) -> str | None:
     """A value trimmed, or None when missing (absent, empty or ``NA``)."""
-    if type(value) is not str:  # the common case first: 10 calls a CSV row
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        value = str(value)
-    text = value.strip()  # type: ignore[union-attr]
+    if type(value) is str:  # the common case first: several calls a CSV row
+        text = value.strip()
+    elif value is None:
+        return None
+    elif isinstance(value, bool):
+        return "true" if value else "false"
+    else:
+        text = str(value).strip()
     return None if text in MISSING_VALUES else text
 
 

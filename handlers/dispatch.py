@@ -16,10 +16,10 @@ from handlers.actions import build_actions_card, command_from_card
 from handlers.audit import handle_audit
 from handlers.codes import handle_add, handle_new_code
 from handlers.commands import Command, command_text, parse_command
+from handlers.confirm import handle_confirmation
 from handlers.context import Context, Services
 from handlers.errors import ChatUnavailable, CommandError, NotAllowed
 from handlers.help import handle_help
-from handlers.confirm import handle_confirmation
 from handlers.lines import handle_delete, handle_lost
 from handlers.ports import AttachmentAction, Person
 from handlers.status import handle_status

@@ -28,5 +28,7 @@ def build_help(texts: Texts, specs: tuple[CommandSpec, ...], *, is_admin: bool) 
     if is_admin:
         lines += ["", texts.render("help.admin_title")]
         for spec in specs:
-            lines.append(texts.render("help.line", **texts.get(f"commands.{spec.name}")))
+            lines.append(
+                texts.render("help.line", **texts.get(f"commands.{spec.name}"))
+            )
     return "\n".join(lines)

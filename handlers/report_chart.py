@@ -129,12 +129,11 @@ def _centered(
 
 def _tick_step(top: int) -> int:
     """1, 2 or 5 times a power of ten, giving at most ``MAX_TICKS`` gridlines."""
-    magnitude = 10 ** max(0, math.floor(math.log10(top)))
-    for factor in (1, 2, 5, 10):
-        step = factor * magnitude
+    magnitude = 10 ** max(0, math.floor(math.log10(top)) - 1)
+    for step in (f * m for m in (magnitude, 10 * magnitude) for f in (1, 2, 5)):
         if math.ceil(top / step) <= MAX_TICKS:
             return step
-    return 10 * magnitude
+    return 100 * magnitude
 
 
 def _scale_top(top: int) -> int:

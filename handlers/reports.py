@@ -47,8 +47,8 @@ from handlers.report_chart import draw_bar_chart
 from handlers.texts import Texts
 
 __all__ = [
+    "CallHistoryReport",
     "CallReport",
-    "CsvReport",
     "MissingColumns",
     "NotCallHistory",
     "PersonCalls",
@@ -56,6 +56,7 @@ __all__ = [
     "Summary",
     "is_webex_go",
     "read_call_history",
+    "read_records",
     "render_chart_png",
     "render_report_error",
     "render_summary_markdown",
@@ -157,14 +158,6 @@ class Summary:
         every_day = (self.first_day + timedelta(days=n) for n in range(span))
         return [(day, self.calls_per_day.get(day, 0)) for day in every_day]
 
-    def _count_day(self, day: date | None) -> None:
-        if day is None:
-            return
-        if self.first_day is None or day < self.first_day:
-            self.first_day = day
-        if self.last_day is None or day > self.last_day:
-            self.last_day = day
-
 
 class CallReport:
     """Counts records one at a time; keeps no record, only the Report IDs seen."""
@@ -183,11 +176,19 @@ class CallReport:
             self._seen.add(report_id)
         day = _utc_day(record.get(START_TIME))
         self.summary.total_calls += 1
-        self.summary._count_day(day)
+        if day is not None:
+            self._stretch_period(day)
         if not is_webex_go(record):
             return False
         self._count_webex_go(record, day)
         return True
+
+    def _stretch_period(self, day: date) -> None:
+        summary = self.summary
+        if summary.first_day is None or day < summary.first_day:
+            summary.first_day = day
+        if summary.last_day is None or day > summary.last_day:
+            summary.last_day = day
 
     def _count_webex_go(self, record: Record, day: date | None) -> None:
         summary = self.summary
@@ -207,8 +208,8 @@ class CallReport:
 
 
 @dataclass(frozen=True)
-class CsvReport:
-    """What one pass over a CSV file gives; ``webex_go_csv`` only when asked for."""
+class CallHistoryReport:
+    """What one pass over a call history gives; ``webex_go_csv`` only if asked for."""
 
     summary: Summary
     webex_go_csv: bytes | None = None
@@ -222,7 +223,9 @@ def is_webex_go(record: Record) -> bool:
     )
 
 
-def read_call_history(source: Source, *, keep_webex_go_csv: bool = False) -> CsvReport:
+def read_call_history(
+    source: Source, *, keep_webex_go_csv: bool = False
+) -> CallHistoryReport:
     """Summarize a Control Hub call history CSV in one streaming pass.
 
     Args:
@@ -247,31 +250,34 @@ def read_call_history(source: Source, *, keep_webex_go_csv: bool = False) -> Csv
         summary.webex_go_calls,
         summary.duplicates,
     )
-    return CsvReport(summary, output.getvalue() if output is not None else None)
+    return CallHistoryReport(summary, output.getvalue() if output is not None else None)
+
+
+def read_records(
+    records: Iterable[Mapping[str, object]], *, keep_webex_go_csv: bool = False
+) -> CallHistoryReport:
+    """Summarize call history API records (dicts keyed like the CSV header).
+
+    With ``keep_webex_go_csv`` the Webex Go records (a subset) are kept and written
+    as CSV, their keys in the order first seen as columns.
+    """
+    report = CallReport()
+    calls = []
+    for record in records:
+        if report.add(normalize_record(record)) and keep_webex_go_csv:
+            calls.append(record)
+    csv_bytes = _records_csv(calls) if keep_webex_go_csv else None
+    return CallHistoryReport(report.summary, csv_bytes)
 
 
 def summarize_records(records: Iterable[Mapping[str, object]]) -> Summary:
-    """Summarize call history API records (dicts keyed like the CSV header)."""
-    report = CallReport()
-    for record in records:
-        report.add(normalize_record(record))
-    return report.summary
+    """Summarize call history API records; see ``read_records``."""
+    return read_records(records).summary
 
 
 def write_webex_go_csv(records: Iterable[Mapping[str, object]]) -> bytes:
-    """The Webex Go calls among API records as UTF-8 CSV, each call once.
-
-    The columns are the records' keys in the order first seen.
-    """
-    report = CallReport()
-    calls = [record for record in records if report.add(normalize_record(record))]
-    columns = list(dict.fromkeys(key for call in calls for key in call))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, columns, restval="")
-    writer.writeheader()
-    for call in calls:
-        writer.writerow({key: _csv_value(value) for key, value in call.items()})
-    return buffer.getvalue().encode("utf-8")
+    """The Webex Go calls among API records as UTF-8 CSV, each call once."""
+    return read_records(records, keep_webex_go_csv=True).webex_go_csv or b""
 
 
 def render_summary_markdown(
@@ -282,14 +288,15 @@ def render_summary_markdown(
     head = "\n\n".join(_headline(summary, say))
     if not summary.webex_go_calls:
         return head
-    days = _fitted(
-        say("report.summary.days"), _day_lines(summary, say), DAYS_BUDGET_BYTES, say
-    )
-    budget = max_bytes - _size(head) - _size(days) - 4
-    people = _fitted(
-        say("report.summary.people"), _person_lines(summary, say), budget, say
-    )
-    return "\n\n".join([head, people, days])
+    sections = [head]
+    if summary.calls_per_day:
+        day_lines = _day_lines(summary, say)
+        title = say("report.summary.days")
+        sections.append(_fitted(title, day_lines, DAYS_BUDGET_BYTES, say))
+    budget = max_bytes - sum(_size(section) + 2 for section in sections)
+    title = say("report.summary.people")
+    sections.insert(1, _fitted(title, _person_lines(summary, say), budget, say))
+    return "\n\n".join(sections)
 
 
 def render_report_error(error: ReportError, texts: Texts | None = None) -> str:
@@ -369,6 +376,16 @@ def _seconds(value: object) -> int:
         return max(0, int(float(text)))
     except (ValueError, OverflowError):
         return 0
+
+
+def _records_csv(calls: list[Mapping[str, object]]) -> bytes:
+    columns = list(dict.fromkeys(key for call in calls for key in call))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, restval="")
+    writer.writeheader()
+    for call in calls:
+        writer.writerow({key: _csv_value(value) for key, value in call.items()})
+    return buffer.getvalue().encode("utf-8")
 
 
 def _csv_value(value: object) -> object:

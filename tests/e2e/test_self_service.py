@@ -25,7 +25,9 @@ def _ask(sandbox, sender, text):
 
 
 def _codes(sandbox, email):
-    return [m for m in sandbox.emulator.messages(to_person_email=email) if m.get("files")]
+    return [
+        m for m in sandbox.emulator.messages(to_person_email=email) if m.get("files")
+    ]
 
 
 def _last_text(sandbox, email):
@@ -63,7 +65,9 @@ def test_a_user_with_an_online_line_is_told_how_to_move_it(sandbox):
 
 
 def test_a_user_without_a_line_is_told_whom_to_contact(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", support_contact="the IT desk on +44 1632 960000")
+    sandbox = Sandbox(
+        tmp_path / "bot.db", support_contact="the IT desk on +44 1632 960000"
+    )
     try:
         _ask(sandbox, BOB, "new code")
         assert "the IT desk on +44 1632 960000" in _last_text(sandbox, BOB)
@@ -115,8 +119,12 @@ def test_cooldown_and_daily_limit(sandbox):
 def test_a_replayed_request_issues_one_code(sandbox):
     _admin(sandbox, f"add {ALICE}")
     _ask(sandbox, ALICE, "new code")
-    [request] = [m for m in sandbox.emulator.messages(sent_by=ALICE) if m["text"] == "new code"]
-    [delivery] = [d for d in sandbox.emulator.deliveries if request["id"] in json.dumps(d["body"])]
+    [request] = [
+        m for m in sandbox.emulator.messages(sent_by=ALICE) if m["text"] == "new code"
+    ]
+    [delivery] = [
+        d for d in sandbox.emulator.deliveries if request["id"] in json.dumps(d["body"])
+    ]
     body = json.dumps(delivery["body"]).encode()
 
     for _ in range(2):
@@ -143,24 +151,32 @@ def test_self_service_off_points_to_an_admin(tmp_path):
 
 
 def test_self_service_is_audited_and_noticed_masked_in_the_admin_room(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", admin_room=True)
+    sandbox = Sandbox(tmp_path / "bot.db")
     try:
         _admin(sandbox, f"add {ALICE}")
         _ask(sandbox, ALICE, "new code")
-        code = _codes(sandbox, ALICE)[-1]["markdown"].split("Activation Code: `")[1][:23]
+        code = _codes(sandbox, ALICE)[-1]["markdown"].split("Activation Code: `")[1][
+            :23
+        ]
 
-        notice = sandbox.emulator.messages(room_id=sandbox.admin_room_id)[-1]["markdown"]
-        assert f"Self-service: {ALICE} got a new activation code ••••{code[-4:]}" in notice
+        notice = sandbox.emulator.messages(room_id=sandbox.admin_room_id)[-1][
+            "markdown"
+        ]
+        assert (
+            f"Self-service: {ALICE} got a new activation code ••••{code[-4:]}" in notice
+        )
         assert code not in notice
         entries = sandbox.runtime.services.audit.latest(ALICE)
-        assert entries[0].actor == ALICE and entries[0].outcome.startswith("self-service code")
+        assert entries[0].actor == ALICE and entries[0].outcome.startswith(
+            "self-service code"
+        )
     finally:
         sandbox.close()
 
 
 @pytest.fixture
 def approval(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", admin_room=True, self_service="approval")
+    sandbox = Sandbox(tmp_path / "bot.db", self_service="approval")
     yield sandbox
     sandbox.close()
 
@@ -173,11 +189,11 @@ def test_approval_mode_approved_and_declined(approval):
     _ask(sandbox, ALICE, "new code")
     assert "asked your Webex admins" in _last_text(sandbox, ALICE)
     assert len(_codes(sandbox, ALICE)) == 1
-    sandbox.press(sandbox.cards_sent()[-1], 0)  # Ada approves
+    sandbox.press(sandbox.cards_sent()[-1], 0)  # Ada approves Alice's request
     sandbox.settle()
 
     _ask(sandbox, CAROL, "new code")
-    sandbox.press(sandbox.cards_sent()[-1], 1, sender="dan@example.com")  # Dan declines
+    sandbox.press(sandbox.cards_sent()[-1], 1)  # and declines Carol's
     sandbox.settle()
 
     assert len(_codes(sandbox, ALICE)) == 2
@@ -203,10 +219,9 @@ def test_the_bots_own_direct_messages_are_never_taken_as_requests(sandbox):
     _admin(sandbox, f"add {ALICE}")
     _ask(sandbox, ALICE, "new code")
 
-    outcomes = [
-        event.outcome
-        for event in sandbox.runtime.services.audit.latest(ALICE)
-    ]
+    outcomes = [event.outcome for event in sandbox.runtime.services.audit.latest(ALICE)]
     assert sum("self-service code issued" in o for o in outcomes) == 1
     bot_dms = [m for m in sandbox.sent_by_bot() if m["roomType"] == "direct"]
-    assert len(bot_dms) >= 3  # every one of them reached the bot's webhook and was dropped
+    assert (
+        len(bot_dms) >= 3
+    )  # every one of them reached the bot's webhook and was dropped

@@ -14,8 +14,8 @@ import pytest
 from handlers.actions import build_actions_card
 from handlers.cards import render_card, template_names
 from handlers.clock import Clock
-from handlers.context import Options, Services
 from handlers.confirm_cards import build_confirm_card
+from handlers.context import Options, Services
 from handlers.ports import CodeInfo, LicencePool, LineInfo
 from handlers.status import build_line_card, build_overview_card
 from handlers.texts import Texts
