@@ -87,7 +87,7 @@ class Sandbox:
     def mention(
         self, text: str, sender: str = ADMIN_EMAIL, room_id: str | None = None
     ) -> None:
-        """Post ``@GoBot text`` in a room (the admin room by default) as a client would."""
+        """Post ``@GoBot text`` in a room (default: the admin room) like a client."""
         mention = f"<@personId:{self.bot['id']}|{self.bot['displayName']}>"
         self.client(sender).messages.create(
             roomId=room_id or self.admin_room_id, markdown=f"{mention} {text}"

@@ -22,6 +22,12 @@ DEFAULT_API_URL = "https://webexapis.com/v1/"
 DEFAULT_SMDP_ADDRESS = "smdp.webexgo.example.com"
 
 
+APPROVAL_NEEDS_ROOM = (
+    "SELF_SERVICE is approval but ADMIN_ROOM_IDS is empty: set ADMIN_ROOM_IDS to the"
+    " room where admins approve requests, or set SELF_SERVICE to on or off."
+)
+
+
 class SettingsError(Exception):
     """One or more settings are missing or malformed; ``problems`` has a line each."""
 
@@ -257,12 +263,7 @@ def load_settings(
     fields.update(overrides)
     settings = Settings(**fields)
     if settings.self_service == "approval" and not settings.admin_room_ids:
-        raise SettingsError(
-            [
-                "SELF_SERVICE is approval but ADMIN_ROOM_IDS is empty: set ADMIN_ROOM_IDS to the"
-                " room where admins approve requests, or set SELF_SERVICE to on or off."
-            ]
-        )
+        raise SettingsError([APPROVAL_NEEDS_ROOM])
     return settings
 
 
