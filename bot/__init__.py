@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import Flask, jsonify
 from sqlalchemy.engine import Engine
 
+from bot.cdr import CdrCallHistory
 from bot.logs import configure_logging
 from bot.phone import blueprint as phone_blueprint
 from bot.settings import Settings, SettingsError, require
@@ -87,6 +88,18 @@ def create_app(
 def _build_runtime(
     settings: Settings, engine: Engine, clock: Clock, secret: str, chat: Chat
 ) -> Runtime:
+    services = _build_services(settings, engine, clock, chat)
+    admins = AdminPolicy(settings.admin_emails, settings.admin_room_ids, chat)
+    dispatcher = Dispatcher(services, admins, bot=chat.me())
+    workers = EventWorkers(
+        engine, dispatcher.handle_event, clock, threads=settings.worker_threads
+    )
+    return Runtime(settings, engine, clock, secret, services, dispatcher, workers)
+
+
+def _build_services(
+    settings: Settings, engine: Engine, clock: Clock, chat: Chat
+) -> Services:
     devices = EmbeddedDeviceService(
         engine,
         smdp_address=settings.smdp_address,
@@ -94,7 +107,16 @@ def _build_runtime(
         now=clock.now,
         licence_pool_size=settings.licence_pool_size,
     )
-    services = Services(
+    limits = SqlRequestLimits(
+        engine,
+        clock.now,
+        cooldown=timedelta(minutes=settings.self_service_cooldown_minutes),
+        daily_limit=settings.self_service_daily_limit,
+    )
+    call_history = None
+    if settings.admin_token:
+        call_history = CdrCallHistory(settings.cdr_url, settings.admin_token)
+    return Services(
         chat=chat,
         devices=devices,
         texts=Texts(settings.language),
@@ -102,28 +124,20 @@ def _build_runtime(
         commands=load_command_specs(),
         audit=SqlAuditLog(engine, clock.now),
         confirmations=SqlConfirmations(engine, clock.now),
-        limits=SqlRequestLimits(
-            engine,
-            clock.now,
-            cooldown=timedelta(minutes=settings.self_service_cooldown_minutes),
-            daily_limit=settings.self_service_daily_limit,
-        ),
-        options=Options(
-            suppress_email=settings.suppress_email,
-            self_service=settings.self_service,
-            self_service_notify=settings.self_service_notify,
-            support_contact=settings.support_contact,
-            admin_room_id=settings.admin_room_ids[0]
-            if settings.admin_room_ids
-            else None,
-        ),
+        limits=limits,
+        options=_options(settings),
+        call_history=call_history,
     )
-    admins = AdminPolicy(settings.admin_emails, settings.admin_room_ids, chat)
-    dispatcher = Dispatcher(services, admins, bot=chat.me())
-    workers = EventWorkers(
-        engine, dispatcher.handle_event, clock, threads=settings.worker_threads
+
+
+def _options(settings: Settings) -> Options:
+    return Options(
+        suppress_email=settings.suppress_email,
+        self_service=settings.self_service,
+        self_service_notify=settings.self_service_notify,
+        support_contact=settings.support_contact,
+        admin_room_id=next(iter(settings.admin_room_ids), None),
     )
-    return Runtime(settings, engine, clock, secret, services, dispatcher, workers)
 
 
 def webhook_secret(settings: Settings, engine: Engine) -> str | None:

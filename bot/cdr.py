@@ -290,3 +290,17 @@ def _items(response: requests.Response) -> list[dict]:
     if not isinstance(items, list):
         raise ChatUnavailable("call history answered no items", status=200)
     return [item for item in items if isinstance(item, dict)]
+
+
+class CdrCallHistory:
+    """Implements ``handlers.ports.CallHistory`` over the call history API."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self._base_url = base_url
+        self._token = token
+
+    def __repr__(self) -> str:
+        return f"CdrCallHistory({self._base_url!r})"
+
+    def records(self, days: int) -> Iterator[dict]:
+        return fetch_last_days(self._base_url, self._token, days)

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot import create_app, ensure_webhook_secret
 from bot.logs import configure_logging
 from bot.registration import register_webhooks, webhook_url
+from bot.report_cli import add_report_command
 from bot.server import serve_until_stopped
 from bot.settings import SettingsError, load_settings, require
 from bot.webex import WebexChat
@@ -68,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8090)
     emulator.set_defaults(run=_emulator)
+
+    add_report_command(commands)
     return parser
 
 

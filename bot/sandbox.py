@@ -19,12 +19,15 @@ from bot.registration import register_webhooks
 from bot.server import BackgroundServer
 from bot.settings import load_settings
 from emulator import Emulator, EmulatorServer, seed_demo
+from emulator.cdr import records_from_csv
 from emulator.phone import PhoneResult, PhoneSimulator
+from handlers.texts import MANIFEST
 from storage.events import count_unfinished_events
 
 ADMIN_EMAIL = "admin@example.com"
 BOT_EMAIL = "gobot@webex.bot"
 HELPDESK_EMAIL = "dan@example.com"
+SAMPLE_CALLS = MANIFEST / "demo" / "calls-sample.csv"
 
 
 class Sandbox:
@@ -46,6 +49,8 @@ class Sandbox:
         }
         self.admin_room_id = self.org["admin_room"]["id"]
         people = self.org["people"]
+        with open(SAMPLE_CALLS, encoding="utf-8") as sample:
+            self.emulator.cdr.add(*records_from_csv(sample))
         self.helpdesk_room_id = self.emulator.add_room(
             "Help desk", [people["admin"]["id"], people["dan"]["id"], self.bot["id"]]
         )["id"]
@@ -59,6 +64,8 @@ class Sandbox:
             admin_room_ids=(self.admin_room_id,),
             worker_threads=2,
             esim_callback_token=secrets.token_urlsafe(24),
+            admin_token=self.tokens[ADMIN_EMAIL],
+            cdr_url=self.emulator_server.base_url,
         )
         self.settings = load_settings(
             environ={}, env_file=None, **(defaults | settings)
@@ -91,6 +98,13 @@ class Sandbox:
         mention = f"<@personId:{self.bot['id']}|{self.bot['displayName']}>"
         self.client(sender).messages.create(
             roomId=room_id or self.admin_room_id, markdown=f"{mention} {text}"
+        )
+
+    def attach(self, path: Path, text: str, sender: str = ADMIN_EMAIL) -> None:
+        """Post ``@GoBot text`` with a file attached, in the admin room."""
+        mention = f"<@personId:{self.bot['id']}|{self.bot['displayName']}>"
+        self.client(sender).messages.create(
+            roomId=self.admin_room_id, markdown=f"{mention} {text}", files=[str(path)]
         )
 
     def write_directly(self, sender: str, text: str) -> None:

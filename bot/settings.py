@@ -20,6 +20,7 @@ from handlers.texts import available_languages
 
 DEFAULT_API_URL = "https://webexapis.com/v1/"
 DEFAULT_SMDP_ADDRESS = "smdp.webexgo.example.com"
+DEFAULT_CDR_URL = "https://analytics-calling.webexapis.com/v1/"
 
 
 APPROVAL_NEEDS_ROOM = (
@@ -49,6 +50,7 @@ class Settings:
     admin_room_ids: tuple[str, ...] = ()
     device_service: str = "embedded"
     admin_token: str | None = field(default=None, repr=False)
+    cdr_url: str = DEFAULT_CDR_URL
     smdp_address: str = DEFAULT_SMDP_ADDRESS
     code_ttl_days: int = 90
     reminder_days: tuple[int, ...] = (30, 7, 1)
@@ -193,6 +195,7 @@ _variable("DEVICE_SERVICE", "device_service", "embedded or controlhub")(
     _choice("embedded", "controlhub")
 )
 _variable("WEBEX_ADMIN_TOKEN", "admin_token", "an admin access token")(_text)
+_variable("WEBEX_CDR_URL", "cdr_url", "the call history API URL")(_api_url)
 _variable("SMDP_ADDRESS", "smdp_address", "the SM-DP+ host name")(_host_name)
 _variable("CODE_TTL_DAYS", "code_ttl_days", "a whole number of days, such as 90")(
     _positive

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import BinaryIO, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from flask import has_request_context
@@ -92,6 +94,23 @@ class WebexChat:
             lambda: list(self.api.memberships.list(roomId=room_id))
         )
         return frozenset(membership.personId for membership in memberships)
+
+    @contextmanager
+    def open_file(self, url: str) -> Iterator[BinaryIO]:
+        # The bot token goes only to the API's own host, never to a URL elsewhere.
+        if urlsplit(url).netloc != urlsplit(str(self.api.base_url)).netloc:
+            raise ChatUnavailable("the file is not on the Webex API host")
+        response = self._call(
+            lambda: self.api._session.request("GET", url, erc=200, stream=True)
+        )
+        try:
+            response.raw.decode_content = True
+            # urllib3 closes an exhausted stream by itself, which breaks the
+            # text wrapper reading it line by line.
+            response.raw.auto_close = False
+            yield response.raw
+        finally:
+            response.close()
 
     def send(
         self,

@@ -14,6 +14,7 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .api import EXTENSION_KEY, api, current_emulator
+from .cdr import register_cdr
 from .errors import ApiFault
 from .inspection import inspection
 from .state import Emulator
@@ -32,6 +33,7 @@ def create_app(emulator: Emulator) -> Flask:
     app.extensions[EXTENSION_KEY] = emulator
     app.register_blueprint(api)
     app.register_blueprint(inspection)
+    register_cdr(app, emulator.cdr)
     app.before_request(_before_api_call)
     app.after_request(_log_api_call)
     app.register_error_handler(ApiFault, _api_fault)

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from .actions import ActionStore
+from .cdr import CdrStore
 from .directory import Directory
 from .messages import MessageStore
 from .webhooks import WebhookRegistry
@@ -40,6 +41,7 @@ class Emulator:
         self.directory = Directory(self.lock, publish)
         self.store = MessageStore(self.lock, self.directory, publish)
         self.actions = ActionStore(self.lock, self.directory, self.store, publish)
+        self.cdr = CdrStore()
         self._faults: list[InjectedFault] = []
         self._requests_log: list[tuple[str, str, int]] = []
 

@@ -8,9 +8,11 @@ from handlers.clock import Clock
 from handlers.commands import CommandSpec
 from handlers.ports import (
     AuditLog,
+    CallHistory,
     Chat,
     Confirmations,
     DeviceService,
+    Message,
     Person,
     RequestLimits,
 )
@@ -40,6 +42,7 @@ class Services:
     confirmations: Confirmations
     limits: RequestLimits
     options: Options = Options()
+    call_history: CallHistory | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Context:
     room_id: str
     room_type: str
     is_admin: bool
+    message: Message | None = None  # the message that asked, if it was one
 
     def reply(self, services: Services, markdown: str, card: dict | None = None) -> str:
         return services.chat.send(room_id=self.room_id, markdown=markdown, card=card)

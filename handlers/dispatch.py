@@ -21,7 +21,8 @@ from handlers.context import Context, Services
 from handlers.errors import ChatUnavailable, CommandError, NotAllowed
 from handlers.help import handle_help
 from handlers.lines import handle_delete, handle_lost
-from handlers.ports import AttachmentAction, Person
+from handlers.ports import AttachmentAction, Message, Person
+from handlers.report import handle_report
 from handlers.status import handle_status
 from handlers.texts import Texts
 from storage.models import LineStatus
@@ -39,6 +40,7 @@ HANDLERS: dict[str, Handler] = {
     "lost": handle_lost,
     "delete": handle_delete,
     "audit": handle_audit,
+    "report": handle_report,
 }
 AUDITED = {"add", "new_code", "lost", "delete", "confirmation"}
 
@@ -74,7 +76,7 @@ class Dispatcher:
         if message.person_id == self.bot.id:
             return Outcome("none", "own message dropped")
         actor = Person(message.person_id, message.person_email.strip().lower(), "")
-        ctx = self._context(actor, message.room_id, message.room_type)
+        ctx = self._context(actor, message.room_id, message.room_type, message)
         text = command_text(message, self.bot.id, self.bot.display_name)
         if not text and ctx.room_type == "group" and ctx.is_admin:
             return self._run(ctx, "actions", lambda: self._actions(ctx))
@@ -91,8 +93,15 @@ class Dispatcher:
             return self._run(ctx, "confirmation", lambda: self._confirm(ctx, action))
         return self._run(ctx, "card", lambda: self._run_card(ctx, action))
 
-    def _context(self, actor: Person, room_id: str, room_type: str) -> Context:
-        return Context(actor, room_id, room_type, is_admin=self.admins.is_admin(actor))
+    def _context(
+        self,
+        actor: Person,
+        room_id: str,
+        room_type: str,
+        message: Message | None = None,
+    ) -> Context:
+        is_admin = self.admins.is_admin(actor)
+        return Context(actor, room_id, room_type, is_admin=is_admin, message=message)
 
     def _run_text(self, ctx: Context, text: str) -> tuple[str, str, str | None]:
         return self._run_command(ctx, parse_command(text, self.services.commands))

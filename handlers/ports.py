@@ -6,9 +6,11 @@ tracks Webex Go activation data. Adapters live outside this package.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from handlers.activation import ActivationData
 from storage.models import CodeState, LineStatus
@@ -81,6 +83,9 @@ class Chat(Protocol):
 
     def room_member_ids(self, room_id: str) -> frozenset[str]:
         """The person ids of a room's members (the bot must be one of them)."""
+
+    def open_file(self, url: str) -> AbstractContextManager[BinaryIO]:
+        """Stream the content of a file listed in a message's ``files``."""
 
     def send(
         self,
@@ -201,6 +206,13 @@ class AuditLog(Protocol):
     ) -> None: ...
 
     def latest(self, line_email: str | None = None, limit: int = 20) -> list: ...
+
+
+class CallHistory(Protocol):
+    """Webex Calling's detailed call history, read with an admin token."""
+
+    def records(self, days: int) -> Iterable[dict]:
+        """The call records of the last ``days`` days, each once."""
 
 
 class RequestLimits(Protocol):

@@ -7,8 +7,7 @@ call history API (``summarize_records``); both go through one ``CallReport``, so
 same calls give the same ``Summary``. A record repeated under one ``Report ID``
 counts once.
 
-Texts come from the ``[report]`` table of ``manifest/messages``; ``REPORT_TEXTS_EN``
-stands in for keys a language file does not have yet.
+Texts come from the ``[report]`` table of ``manifest/messages``.
 """
 
 from __future__ import annotations
@@ -72,43 +71,6 @@ DAYS_BUDGET_BYTES = 1500
 MAX_CHART_BARS = 90
 MAX_SPAN_DAYS = 1000  # beyond this, days() lists only days with Webex Go calls
 ANSWERED_VALUES = frozenset({"true", "yes", "1"})
-
-REPORT_TEXTS_EN = {
-    "report.empty_file": "The file is empty. Please send the call history CSV "
-    "exported from Control Hub.",
-    "report.not_csv": "This is not a call history CSV. Please send the Detailed "
-    "Call History report from Control Hub as a CSV file (UTF-8).",
-    "report.bad_line": "Line {line} of the CSV file cannot be read. Please export "
-    "the call history from Control Hub again and send the file unchanged.",
-    "report.missing_column": "The call history CSV has no {columns} column. Please "
-    "export the Detailed Call History report from Control Hub with all columns.",
-    "report.cdr_forbidden": "Webex refused to give me the call history. The "
-    "admin token (WEBEX_ADMIN_TOKEN) needs the spark-admin:calling_cdr_read scope, "
-    "and its admin the role Webex Calling Detailed Call History API access.",
-    "report.summary.title": "**Webex Go calls**",
-    "report.summary.title_period": "**Webex Go calls**, {first:%d %b %Y} to "
-    "{last:%d %b %Y} (UTC)",
-    "report.summary.share": "{webex_go} of {total} calls ({share:.0%}) were Webex "
-    "Go calls.",
-    "report.summary.none": "None of the {total} calls was a Webex Go call.",
-    "report.summary.no_calls": "The call history has no calls.",
-    "report.summary.duplicates": "{count} repeated records (same Report ID) were "
-    "counted once.",
-    "report.summary.undated": "{count} Webex Go calls had no readable start time.",
-    "report.summary.people": "**By person**",
-    "report.summary.person": "- **{name}**: {calls} ({outgoing} outgoing, "
-    "{incoming} incoming), {answered} answered, {minutes:.1f} min",
-    "report.summary.unknown_person": "(no user)",
-    "report.summary.days": "**By day (UTC)**",
-    "report.summary.day": "- {day:%a %d %b %Y}: {calls}",
-    "report.summary.more": "- and {count} more",
-    "report.chart.title": "Webex Go calls per day (UTC)",
-    "report.chart.title_grouped": "Webex Go calls per {days} days (UTC)",
-    "report.chart.period": "{first:%d %b %Y} to {last:%d %b %Y}",
-    "report.chart.x_label": "Day (UTC)",
-    "report.chart.y_label": "Calls",
-    "report.chart.empty": "No Webex Go calls",
-}
 
 
 @dataclass
@@ -398,15 +360,7 @@ Say = Callable[..., str]
 
 
 def _sayer(texts: Texts | None) -> Say:
-    def say(key: str, **params: object) -> str:
-        if texts is not None:
-            try:
-                return texts.render(key, **params)
-            except KeyError:
-                pass
-        return REPORT_TEXTS_EN[key].format(**params).strip()
-
-    return say
+    return (texts or Texts()).render
 
 
 def _headline(summary: Summary, say: Say) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from handlers.errors import NotFound
@@ -26,6 +28,7 @@ class FakeChat:
     messages: dict[str, Message] = field(default_factory=dict)
     actions: dict[str, AttachmentAction] = field(default_factory=dict)
     rooms: dict[str, set[str]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=itertools.count)
@@ -57,6 +60,10 @@ class FakeChat:
             if person.id == person_id:
                 return person
         raise NotFound("error.not_found")
+
+    @contextmanager
+    def open_file(self, url: str):
+        yield io.BytesIO(self.files[url])
 
     def room_member_ids(self, room_id: str) -> frozenset[str]:
         return frozenset(self.rooms.get(room_id, ()))

@@ -17,9 +17,9 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from emulator.cdr import CdrStore, register_cdr
-from tests.conftest import FIXTURES
+from tests.conftest import LOCAL_FIXTURES
 
-SAMPLE = FIXTURES / "cdr" / "calls-sample.csv"
+SAMPLE = LOCAL_FIXTURES / "cdr" / "calls-sample.csv"
 ADMIN_TOKEN = "cdr-admin-token"
 # A day after the sample's last call: every sample call is between 5 minutes and
 # 30 days old.

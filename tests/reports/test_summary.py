@@ -141,19 +141,10 @@ def test_names_cannot_break_the_markdown():
     assert "y" * 100 not in text
 
 
-class _Polish:
-    """Texts with one key translated and the rest missing."""
-
-    def render(self, key: str, **params: object) -> str:
-        if key == "report.summary.no_calls":
-            return "Brak połączeń."
-        raise KeyError(key)
-
-
-def test_texts_come_from_the_manifest_with_english_for_missing_keys():
-    assert "Brak połączeń." in render_summary_markdown(Summary(), _Polish())
-    assert "**Webex Go calls**" in render_summary_markdown(Summary(), _Polish())
-    assert "Webex Go calls" in render_summary_markdown(Summary(), Texts("en"))
+def test_texts_come_from_the_manifest():
+    assert "The call history has no calls." in render_summary_markdown(
+        Summary(), Texts()
+    )
 
 
 def test_report_errors_render_in_english_without_a_manifest_entry():
