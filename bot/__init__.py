@@ -31,6 +31,7 @@ from storage.confirmations import SqlConfirmations
 from storage.db import make_engine
 from storage.devices import EmbeddedDeviceService
 from storage.limits import SqlRequestLimits
+from storage.reminders import ReminderPolicy, SqlDigestLog, SqlReminders
 from storage.state import get_value, set_value_once
 
 SECRET_NAME = "webhook_secret"
@@ -106,6 +107,9 @@ def _build_services(
         code_ttl=timedelta(days=settings.code_ttl_days),
         now=clock.now,
         licence_pool_size=settings.licence_pool_size,
+        reminders=ReminderPolicy(
+            settings.reminder_days, settings.reminder_hour, settings.timezone
+        ),
     )
     limits = SqlRequestLimits(
         engine,
@@ -127,6 +131,8 @@ def _build_services(
         limits=limits,
         options=_options(settings),
         call_history=call_history,
+        reminders=SqlReminders(engine, clock.now),
+        digests=SqlDigestLog(engine),
     )
 
 
@@ -137,6 +143,10 @@ def _options(settings: Settings) -> Options:
         self_service_notify=settings.self_service_notify,
         support_contact=settings.support_contact,
         admin_room_id=next(iter(settings.admin_room_ids), None),
+        admin_room_ids=settings.admin_room_ids,
+        admin_digest=settings.admin_digest,
+        reminder_hour=settings.reminder_hour,
+        timezone=settings.timezone,
     )
 
 

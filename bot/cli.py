@@ -11,6 +11,7 @@ from bot import create_app, ensure_webhook_secret
 from bot.logs import configure_logging
 from bot.registration import register_webhooks, webhook_url
 from bot.report_cli import add_report_command
+from bot.scheduler import start_scheduler
 from bot.server import serve_until_stopped
 from bot.settings import SettingsError, load_settings, require
 from bot.webex import WebexChat
@@ -63,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("demo-output"),
         help="folder for the QR codes and the database (default: demo-output)",
     )
+    demo.add_argument("--no-scheduler", action="store_true", help="no reminder sweeps")
+    demo.add_argument(
+        "--clock-offset-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="set the bot's clock N days ahead (/advance in the console moves it)",
+    )
     demo.set_defaults(run=_demo)
 
     emulator = commands.add_parser("emulator", help="run the Webex API emulator alone")
@@ -88,7 +97,20 @@ def _serve(args: argparse.Namespace) -> int:
             "PUBLIC_URL is not set: no webhooks registered; Webex will not reach me"
         )
     app = create_app(settings, engine=engine)
+    scheduler = None
+    if not args.no_scheduler:
+        scheduler = start_scheduler(app.extensions["webex_go_bot"])
     serve_until_stopped(app, settings.host, settings.port)
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+    return 0
+
+
+def _scheduler(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    app = create_app(settings, start_workers=False)
+    start_scheduler(app.extensions["webex_go_bot"], blocking=True)
     return 0
 
 
@@ -107,7 +129,12 @@ def _register(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return run_demo(script=args.script, output=args.output)
+    return run_demo(
+        script=args.script,
+        output=args.output,
+        scheduler=not args.no_scheduler,
+        clock_offset_days=args.clock_offset_days,
+    )
 
 
 def _emulator(args: argparse.Namespace) -> int:

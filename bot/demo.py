@@ -10,24 +10,44 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from webexpythonsdk.exceptions import ApiError
 
 from bot.sandbox import ADMIN_EMAIL, Sandbox
+from bot.scheduler import ReminderSweeper, start_scheduler
 from handlers.qr import read_qr_codes
 
 
 class Demo:
-    def __init__(self, output: Path) -> None:
+    def __init__(
+        self, output: Path, scheduler: bool = True, clock_offset_days: int = 0
+    ) -> None:
         self.qr_folder = output / "qr"
         self.qr_folder.mkdir(parents=True, exist_ok=True)
         for old in [*self.qr_folder.glob("*.png"), *output.glob("demo.db*")]:
             old.unlink()
         self.sandbox = Sandbox(output / "demo.db", log_level="WARNING")
+        self.sandbox.runtime.clock.advance(timedelta(days=clock_offset_days))
+        self.sweep = ReminderSweeper(self.sandbox.runtime)
+        self.scheduler = start_scheduler(self.sandbox.runtime) if scheduler else None
         self._seen = 0
         self._saved: list[Path] = []
         self._direct_rooms: dict[str, str] = {}
+
+    def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+        self.sandbox.close()
+
+    def advance(self, days: int) -> None:
+        """Move the bot's clock; the sweep then sends what fell due."""
+        clock = self.sandbox.runtime.clock
+        clock.advance(timedelta(days=days))
+        print(f"  ⏩ the bot's clock now reads {clock.now():%A %d %B %Y %H:%M} UTC")
+        self.sweep()
+        self._print_new()
 
     def say(self, line: str) -> None:
         """Post one console line and print what the bot sends back."""
@@ -39,6 +59,13 @@ class Demo:
                 return
         elif words[0] == "/phone" and len(words) == 3:
             self._phone(words[1], words[2])
+            return
+        elif (
+            words[0] == "/advance"
+            and len(words) == 2
+            and words[1].lstrip("-").isdigit()
+        ):
+            self.advance(int(words[1]))
             return
         elif words[0] == "/mention":
             self.sandbox.mention("")
@@ -168,8 +195,8 @@ def _lines(script: Path | None) -> Iterator[str]:
             '"/as EMAIL TEXT" writes 1:1 as someone else; "/confirm [EMAIL]" or '
             '"/cancel [EMAIL]" presses a button on the last card; "/phone EMAIL '
             'scan|off|on|remove" acts on that person\'s phone; "/mention" mentions '
-            'the bot with no command; "/check" re-checks '
-            "the saved QR codes; Ctrl-D quits."
+            'the bot with no command; "/advance N" moves the clock N days; '
+            '"/check" re-checks the saved QR codes; Ctrl-D quits.'
         )
         while True:
             try:
@@ -181,15 +208,20 @@ def _lines(script: Path | None) -> Iterator[str]:
         yield from sys.stdin.read().splitlines()
 
 
-def run_demo(script: Path | None, output: Path) -> int:
-    demo = Demo(output)
+def run_demo(
+    script: Path | None,
+    output: Path,
+    scheduler: bool = True,
+    clock_offset_days: int = 0,
+) -> int:
+    demo = Demo(output, scheduler=scheduler, clock_offset_days=clock_offset_days)
     print(f"Webex emulator at {demo.sandbox.emulator_server.base_url}")
     print(f"The bot at {demo.sandbox.bot_server.url}")
     print(f"QR codes are saved in {demo.qr_folder}/")
     try:
         _play(demo, _lines(script))
     finally:
-        demo.sandbox.close()
+        demo.close()
     return 0
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
@@ -64,6 +65,10 @@ class Settings:
     self_service_daily_limit: int = 3
     self_service_notify: bool = True
     support_contact: str = "your Webex admin"
+    reminder_hour: int = 9
+    timezone: str = "UTC"
+    reminder_sweep_minutes: int = 5
+    admin_digest: bool = True
     log_level: str = "INFO"
 
 
@@ -154,6 +159,22 @@ def _flag(value: str) -> bool:
     return lowered in ("true", "1", "yes", "on")
 
 
+def _hour(value: str) -> int:
+    hour = _whole(value)
+    if not 0 <= hour <= 23:
+        raise ValueError(f"is not an hour from 0 to 23: {value.strip()!r}")
+    return hour
+
+
+def _zone(value: str) -> str:
+    name = _text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"is not a known time zone: {name!r}") from None
+    return name
+
+
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if value.strip().lower() not in choices:
@@ -221,6 +242,12 @@ _variable(
 )(_positive)
 _variable("SELF_SERVICE_NOTIFY", "self_service_notify", "true or false")(_flag)
 _variable("SUPPORT_CONTACT", "support_contact", "who users should contact")(_text)
+_variable("REMINDER_HOUR", "reminder_hour", "an hour from 0 to 23, such as 9")(_hour)
+_variable("BOT_TIMEZONE", "timezone", "an IANA time zone such as Europe/London")(_zone)
+_variable("REMINDER_SWEEP_MINUTES", "reminder_sweep_minutes", "minutes, such as 5")(
+    _positive
+)
+_variable("ADMIN_DIGEST", "admin_digest", "on or off")(_flag)
 _variable("WORKER_THREADS", "worker_threads", "a whole number such as 4")(_positive)
 _variable("LOG_LEVEL", "log_level", "DEBUG, INFO, WARNING or ERROR")(
     lambda value: _choice("debug", "info", "warning", "error")(value).upper()

@@ -13,6 +13,14 @@ so ``ActivationData.activation_string`` (and a QR made from it) never carries a
 confirmation code. When ``needs_confirmation_code_notice`` is true, tell the person
 that the phone will ask for a code that reaches them another way.
 
+``ActivationData`` holds only the SM-DP+ address and matching ID, so its strings
+drop an OID and the flag; ``ParsedActivation.activation_string`` keeps both, and
+is what a QR code must encode when either is present (a phone not told about the
+flag never asks for the confirmation code, and the download fails).
+
+Strings with more than five fields (SGP.22 v3 adds optional ones) are refused:
+Webex Go codes are not known to use them.
+
 Every malformed input raises ``CommandError`` with an ``activation.*`` key naming
 what is wrong. Error parameters never hold the matching ID: it is a secret.
 """
@@ -75,6 +83,8 @@ class ParsedActivation:
 def parse_activation_input(text: str) -> ParsedActivation:
     """Check a pasted activation string (``LPA:`` in any case, or none)."""
     body = _strip_prefix(text.strip())
+    if not body:
+        raise CommandError("activation.empty_input")
     if len(body) > MAX_INPUT_LENGTH:
         raise CommandError("activation.too_long", limit=MAX_INPUT_LENGTH)
     if "$" not in body:
@@ -94,7 +104,9 @@ def parse_activation_input(text: str) -> ParsedActivation:
     )
 
 
-def parse_activation_fields(smdp_address: str, activation_code: str) -> ParsedActivation:
+def parse_activation_fields(
+    smdp_address: str, activation_code: str
+) -> ParsedActivation:
     """Check the two fields iPhone's manual entry takes (SM-DP+ and code)."""
     smdp_address, matching_id = smdp_address.strip(), activation_code.strip()
     if "$" in smdp_address:

@@ -12,8 +12,10 @@ from handlers.ports import (
     Chat,
     Confirmations,
     DeviceService,
+    DigestLog,
     Message,
     Person,
+    Reminders,
     RequestLimits,
 )
 from handlers.texts import Texts
@@ -29,6 +31,10 @@ class Options:
     self_service_notify: bool = True
     support_contact: str = "your Webex admin"
     admin_room_id: str | None = None  # approvals and notices go here
+    admin_room_ids: tuple[str, ...] = ()  # the daily digest goes to each
+    admin_digest: bool = True
+    reminder_hour: int = 9
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class Services:
     limits: RequestLimits
     options: Options = Options()
     call_history: CallHistory | None = None
+    reminders: Reminders | None = None
+    digests: DigestLog | None = None
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,21 @@ def build_activation_markdown(services: Services, issued: IssuedCode) -> str:
 
 
 def send_activation(
-    services: Services, issued: IssuedCode, to: str | None = None
+    services: Services,
+    issued: IssuedCode,
+    to: str | None = None,
+    heading: str | None = None,
 ) -> str:
     """DM the QR code, the manual-entry steps and the expiry date.
 
     ``to`` is the owner by default; anyone else (an admin, when the organisation
     suppresses e-mail) gets the same data under a heading naming the owner.
+    ``heading`` goes above the steps (a reminder says why it came).
     """
     markdown = build_activation_markdown(services, issued)
     if to is not None and to != issued.email:
         heading = services.texts.render("dm.for_admin", email=issued.email)
+    if heading:
         markdown = heading + "\n\n" + markdown
     png = make_qr_png(issued.activation.activation_string)
     return services.chat.send(

@@ -22,6 +22,7 @@ from handlers.errors import ChatUnavailable, CommandError, NotAllowed
 from handlers.help import handle_help
 from handlers.lines import handle_delete, handle_lost
 from handlers.ports import AttachmentAction, Message, Person
+from handlers.reminders import handle_reminders
 from handlers.report import handle_report
 from handlers.status import handle_status
 from handlers.texts import Texts
@@ -41,6 +42,7 @@ HANDLERS: dict[str, Handler] = {
     "delete": handle_delete,
     "audit": handle_audit,
     "report": handle_report,
+    "reminders": handle_reminders,
 }
 AUDITED = {"add", "new_code", "lost", "delete", "confirmation"}
 

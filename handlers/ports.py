@@ -215,6 +215,33 @@ class CallHistory(Protocol):
         """The call records of the last ``days`` days, each once."""
 
 
+class Reminders(Protocol):
+    """Reminder rows, claimed by sweeps so that each is sent once.
+
+    ``claim_due`` returns ``storage.reminders.DueReminder`` values; ``finish``
+    takes a ``ReminderStatus``.
+    """
+
+    def claim_due(self, owner: str, limit: int = 200) -> list: ...
+
+    def finish(self, reminder_id: int, owner: str, status) -> None: ...
+
+    def retry_later(self, reminder_id: int, owner: str, delay: timedelta) -> None: ...
+
+    def expire_code(self, code_id: int) -> bool: ...
+
+    def upcoming(self, limit: int = 20) -> list: ...
+
+
+class DigestLog(Protocol):
+    """When the daily admin digest went out, and what expired since."""
+
+    def claim(self, now: datetime, is_due) -> datetime | None:
+        """Atomically record a digest if ``is_due(last)``; return the last time."""
+
+    def expired_since(self, since: datetime, now: datetime) -> list: ...
+
+
 class RequestLimits(Protocol):
     """How often a person may ask for a new code of their own line."""
 

@@ -19,7 +19,8 @@ from handlers.activation import ActivationData, mask, matching_id_of, new_matchi
 from handlers.errors import NotFound, RuleViolation
 from handlers.ports import CodeInfo, IssuedCode, LicencePool, LineInfo
 from storage.db import transaction
-from storage.models import ActivationCode, CodeState, Line, LineStatus
+from storage.models import ActivationCode, CodeState, Line, LineStatus, Reminder
+from storage.reminders import ReminderPolicy, add_reminders, cancel_reminders
 
 
 class EmbeddedDeviceService:
@@ -31,12 +32,14 @@ class EmbeddedDeviceService:
         code_ttl: timedelta,
         now: Callable[[], datetime],
         licence_pool_size: int = 100,
+        reminders: ReminderPolicy | None = None,
     ) -> None:
         self._engine = engine
         self._smdp_address = smdp_address
         self._code_ttl = code_ttl
         self._now = now
         self._pool_size = licence_pool_size
+        self._reminders = reminders or ReminderPolicy()
 
     def get_line(self, email: str) -> LineInfo | None:
         with transaction(self._engine) as session:
@@ -44,6 +47,8 @@ class EmbeddedDeviceService:
             if line is None:
                 return None
             code = _active_code(session, line)
+            if code is not None and code.expires_at <= self._now():
+                code = None  # expired, though the sweep may not have marked it yet
             return LineInfo(email=line.email, status=line.status, code=_code_info(code))
 
     def list_lines(self) -> list[LineInfo]:
@@ -108,6 +113,8 @@ class EmbeddedDeviceService:
     def delete_line(self, email: str) -> None:
         with transaction(self._engine) as session:
             line = _require_line(session, email)
+            codes = select(ActivationCode.id).where(ActivationCode.line_id == line.id)
+            session.execute(delete(Reminder).where(Reminder.code_id.in_(codes)))
             session.execute(
                 delete(ActivationCode).where(ActivationCode.line_id == line.id)
             )
@@ -134,6 +141,7 @@ class EmbeddedDeviceService:
                 raise RuleViolation(f"phone.code_{code.state.value}")
             line = session.get(Line, code.line_id)
             code.state, code.ended_at = CodeState.USED, now
+            cancel_reminders(session, [code.id])
             _set_status(line, LineStatus.ONLINE, now)
             session.add_all([code, line])
             return line.email
@@ -178,6 +186,8 @@ class EmbeddedDeviceService:
             expires_at=now + self._code_ttl,
         )
         session.add(code)
+        session.flush()
+        add_reminders(session, code, line.email, self._reminders)
         return IssuedCode(
             email=line.email,
             activation=activation,
@@ -221,6 +231,10 @@ def _active_code(session: Session, line: Line) -> ActivationCode | None:
 
 
 def _end_codes(session: Session, line: Line, state: CodeState, now: datetime) -> None:
+    active = select(ActivationCode.id).where(
+        ActivationCode.line_id == line.id, ActivationCode.state == CodeState.ACTIVE
+    )
+    cancel_reminders(session, session.exec(active).all())
     session.execute(
         update(ActivationCode)
         .where(

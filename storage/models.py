@@ -149,3 +149,29 @@ class SelfServiceRequest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, max_length=320)
     at: datetime = _time(index=True)
+
+
+class ReminderStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"  # a later reminder or the expiry notice made it pointless
+    CANCELLED = "cancelled"  # the code was replaced, used or deleted
+
+
+class Reminder(SQLModel, table=True):
+    """One message due about one code: ``days_before`` expiry, or 0 for the notice
+    that the code has expired. Created with the code; a sweep sends it once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_id: int = Field(
+        foreign_key="activation_code.id", index=True, ondelete="CASCADE"
+    )
+    line_email: str = Field(index=True, max_length=320)
+    days_before: int
+    due_at: datetime = _time(index=True)
+    status: ReminderStatus = Field(default=ReminderStatus.PENDING, index=True)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = _time(default=None, nullable=True)
+    sent_at: datetime | None = _time(default=None, nullable=True)

@@ -1,0 +1,65 @@
+"""The reminder sweep on APScheduler.
+
+The scheduler holds one periodic job in memory and nothing else: reminders are
+rows, so a restart neither duplicates jobs nor loses reminders, and a second
+scheduler on the same database only shares the work (each reminder is claimed
+by one sweep). Still, run one per deployment: ``serve`` and ``demo`` start it
+unless told ``--no-scheduler``; with several web workers, run
+``webex-go-bot scheduler`` once instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot import Runtime
+from handlers.reminders import SweepResult, run_sweep
+
+logger = logging.getLogger(__name__)
+
+SWEEP_JOB_ID = "reminder-sweep"
+
+
+class ReminderSweeper:
+    """Runs ``run_sweep`` as one owner (for claims) of this process."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.owner = f"sweep-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    def __call__(self) -> SweepResult:
+        try:
+            return run_sweep(self.runtime.services, self.owner)
+        except Exception:
+            logger.exception("reminder sweep failed; the next one will try again")
+            return SweepResult()
+
+
+def start_scheduler(runtime: Runtime, *, blocking: bool = False):
+    """Schedule the sweep every ``REMINDER_SWEEP_MINUTES``; start it (and block)."""
+    scheduler = (
+        BlockingScheduler(timezone="UTC")
+        if blocking
+        else BackgroundScheduler(timezone="UTC")
+    )
+    scheduler.add_job(
+        ReminderSweeper(runtime),
+        "interval",
+        minutes=runtime.settings.reminder_sweep_minutes,
+        id=SWEEP_JOB_ID,
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    logger.info(
+        "reminder sweep every %d minutes", runtime.settings.reminder_sweep_minutes
+    )
+    scheduler.start()
+    return scheduler
