@@ -14,8 +14,10 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 
 from handlers.activation import mask, matching_id_of
+from handlers.commands import normalize_email
 from handlers.dispatch import render_error
 from handlers.errors import CommandError, NotFound
+from storage.devices import PHONE_EVENTS
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,12 @@ def phone_event():
     email, event = _field("email"), _field("event")
     if email is None or event is None:
         return _bad_request("send JSON with email and event")
-    email = email.strip().lower()
+    if event not in PHONE_EVENTS:
+        return _bad_request("event must be one of " + ", ".join(sorted(PHONE_EVENTS)))
+    try:
+        email = normalize_email(email)
+    except CommandError:
+        return _bad_request("email is not an e-mail address")
     try:
         status = runtime.services.devices.phone_event(email, event)
     except CommandError as error:
@@ -76,10 +83,18 @@ def phone_event():
     return jsonify(status=status.value, email=email)
 
 
+MAX_FIELD_CHARS = 1000
+
+
 def _field(name: str) -> str | None:
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        return None
     value = payload.get(name) if isinstance(payload, dict) else None
-    return value if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_FIELD_CHARS:
+        return None
+    return value if value.isprintable() else None
 
 
 def _bad_request(reason: str):

@@ -20,4 +20,5 @@ def verify_signature(body: bytes, signature: str | None, secret: str) -> bool:
         raise ValueError("no webhook secret configured")
     if not signature:
         return False
-    return hmac.compare_digest(sign(body, secret), signature.strip().lower())
+    given = signature.strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(sign(body, secret).encode("ascii"), given)

@@ -7,6 +7,7 @@ looks like an outage of this endpoint.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
@@ -49,7 +50,7 @@ def receive_webhook():
         key=envelope.key,
         resource=envelope.resource,
         event=envelope.event,
-        body=body.decode("utf-8"),
+        body=json.dumps(envelope.payload),
         now=runtime.clock.now(),
     )
     if is_new:

@@ -105,10 +105,17 @@ class EventWorkers:
 
     def _handle(self, row: WebhookEvent) -> None:
         started = time.perf_counter()
-        data = json.loads(row.body).get("data", {})
-        ids = f"id={data.get('id')} room={data.get('roomId')}"
+        ids = f"event={row.id}"
         try:
-            outcome = self._process(row.resource, row.event, data)
+            data = json.loads(row.body)["data"]
+            ids = f"id={data.get('id')} room={data.get('roomId')}"
+            if row.attempts > MAX_ATTEMPTS:
+                # Claimed again and again: each worker that took it died or hung.
+                outcome = Outcome(
+                    "none", f"failed: gave up after {MAX_ATTEMPTS} attempts"
+                )
+            else:
+                outcome = self._process(row.resource, row.event, data)
         except ChatUnavailable as error:
             self._retry_or_fail(row, error, started, ids)
             return

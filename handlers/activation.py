@@ -6,6 +6,7 @@ prefixed with ``LPA:`` (SGP.22 section 4.1; see shared/reference, section 8).
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -76,12 +77,27 @@ def new_matching_id() -> str:
     return "-".join(groups)
 
 
-def matching_id_of(activation_string: str) -> str | None:
-    """The matching ID in ``LPA:1$host$id`` or ``1$host$id``, or None if malformed."""
+_MATCHING_ID = re.compile(r"^[A-Z0-9-]{1,64}$")
+
+
+def split_activation_string(activation_string: str) -> tuple[str, str] | None:
+    """(SM-DP+ address, matching ID) of ``LPA:1$host$id`` or ``1$host$id``.
+
+    None unless the string has exactly those fields, as the embedded SM-DP+
+    issues them.
+    """
     text = activation_string.strip()
     if text[:4].upper() == "LPA:":
         text = text[4:]
     fields = text.split("$")
-    if len(fields) < 3 or fields[0] != "1" or not fields[1] or not fields[2]:
+    if len(fields) != 3 or fields[0] != "1" or not fields[1]:
         return None
-    return fields[2]
+    if not _MATCHING_ID.match(fields[2]):
+        return None
+    return fields[1], fields[2]
+
+
+def matching_id_of(activation_string: str) -> str | None:
+    """The matching ID of an activation string, or None if it is malformed."""
+    fields = split_activation_string(activation_string)
+    return None if fields is None else fields[1]

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers.commands import Command
 from handlers.context import Context, Services
 
 AUDIT_LIMIT = 20
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]#|<>~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text recorded from outside shown literally: one line, no markup, no links."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
 
 def handle_audit(services: Services, ctx: Context, command: Command) -> str:
@@ -26,10 +34,10 @@ def handle_audit(services: Services, ctx: Context, command: Command) -> str:
             texts.render(
                 "reply.audit_line",
                 at=entry.at,
-                actor=entry.actor,
-                action=entry.action,
-                line=line,
-                outcome=entry.outcome,
+                actor=escape_markdown(entry.actor),
+                action=escape_markdown(entry.action),
+                line=escape_markdown(line),
+                outcome=escape_markdown(entry.outcome),
             )
         )
     ctx.reply(services, "\n".join(lines))

@@ -18,7 +18,7 @@ from handlers.codes import handle_add, handle_new_code
 from handlers.commands import Command, command_text, parse_command
 from handlers.confirm import handle_confirmation
 from handlers.context import Context, Services
-from handlers.errors import ChatUnavailable, CommandError, NotAllowed
+from handlers.errors import ChatUnavailable, CommandError, NotAllowed, NotFound
 from handlers.help import handle_help
 from handlers.lines import handle_delete, handle_lost
 from handlers.ports import AttachmentAction, Message, Person
@@ -67,10 +67,15 @@ class Dispatcher:
         # before spending an API call.
         if data.get("personId") == self.bot.id:
             return Outcome("none", "own message dropped")
-        if (resource, event) == ("messages", "created"):
-            return self._handle_message(data["id"])
-        if (resource, event) == ("attachmentActions", "created"):
-            return self._handle_card(data["id"])
+        try:
+            if (resource, event) == ("messages", "created"):
+                return self._handle_message(data["id"])
+            if (resource, event) == ("attachmentActions", "created"):
+                return self._handle_card(data["id"])
+        except NotFound:
+            # Deleted since, or not visible to the bot: nothing to answer.
+            logger.warning("%s %s not found in Webex; ignored", resource, data["id"])
+            return Outcome("none", "ignored: not found in Webex")
         return Outcome("none", f"ignored {resource}/{event}")
 
     def _handle_message(self, message_id: str) -> Outcome:

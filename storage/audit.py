@@ -31,10 +31,10 @@ class SqlAuditLog:
     ) -> None:
         entry = AuditEntry(
             at=self._now(),
-            actor=actor,
-            actor_id=actor_id,
-            action=action,
-            line_email=line_email,
+            actor=actor[:320],
+            actor_id=None if actor_id is None else actor_id[:200],
+            action=action[:64],
+            line_email=None if line_email is None else line_email[:320],
             outcome=outcome[:200],
             detail=None if detail is None else detail[:500],
         )

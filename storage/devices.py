@@ -15,7 +15,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, func, select, update
 
-from handlers.activation import ActivationData, mask, matching_id_of, new_matching_id
+from handlers.activation import (
+    ActivationData,
+    mask,
+    new_matching_id,
+    split_activation_string,
+)
 from handlers.errors import NotFound, RuleViolation
 from handlers.ports import CodeInfo, IssuedCode, LicencePool, LineInfo
 from storage.db import transaction
@@ -121,14 +126,8 @@ class EmbeddedDeviceService:
             session.delete(line)
 
     def activate(self, activation_string: str) -> str:
-        matching_id = matching_id_of(activation_string)
         with transaction(self._engine) as session:
-            code = None
-            if matching_id is not None:
-                query = select(ActivationCode).where(
-                    ActivationCode.matching_id == matching_id
-                )
-                code = session.exec(query).first()
+            code = _code_of(session, activation_string)
             if code is None:
                 raise NotFound("phone.code_unknown")
             now = self._now()
@@ -162,13 +161,8 @@ class EmbeddedDeviceService:
             return after
 
     def check_code(self, activation_string: str) -> CodeState | None:
-        matching_id = matching_id_of(activation_string)
-        if matching_id is None:
-            return None
         with transaction(self._engine) as session:
-            code = session.exec(
-                select(ActivationCode).where(ActivationCode.matching_id == matching_id)
-            ).first()
+            code = _code_of(session, activation_string)
             if code is None:
                 return None
             if code.state == CodeState.ACTIVE and code.expires_at <= self._now():
@@ -205,6 +199,19 @@ PHONE_EVENTS = {
     "service_off": ({LineStatus.ONLINE}, LineStatus.OFFLINE),
     "service_on": ({LineStatus.OFFLINE}, LineStatus.ONLINE),
 }
+
+
+def _code_of(session: Session, activation_string: str) -> ActivationCode | None:
+    """The code an activation string names: its SM-DP+ address and matching ID."""
+    fields = split_activation_string(activation_string)
+    if fields is None:
+        return None
+    smdp_address, matching_id = fields
+    query = select(ActivationCode).where(ActivationCode.matching_id == matching_id)
+    code = session.exec(query).first()
+    if code is None or code.smdp_address.lower() != smdp_address.lower():
+        return None
+    return code
 
 
 def _require_line(session: Session, email: str) -> Line:

@@ -132,3 +132,82 @@ def test_the_app_refuses_to_start_without_a_secret(engine, chat):
             Settings(bot_token="token"), chat=chat, engine=engine, start_workers=False
         )
     assert "WEBEX_WEBHOOK_SECRET" in caught.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    "data_id",
+    ["x/../ID", "./ID", "ID?", "ID#f", "%59ID", "../people/me", "\ud800", "a" * 513],
+)
+def test_ids_that_are_not_webex_ids_are_refused(app, engine, data_id):
+    payload = {"resource": "messages", "event": "created", "data": {"id": data_id}}
+    body = json.dumps(payload).encode()
+
+    response = app.test_client().post(
+        "/webhooks/webex", data=body, headers={"X-Spark-Signature": sign(body, SECRET)}
+    )
+
+    assert response.status_code == 400
+    assert count_unfinished_events(engine) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "\ufeff{}".encode(),
+        '{"resource": "messages"}'.encode("utf-16"),
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_odd_encodings_and_deep_nesting_are_400_not_500(app, engine, body):
+    response = app.test_client().post(
+        "/webhooks/webex", data=body, headers={"X-Spark-Signature": sign(body, SECRET)}
+    )
+    assert response.status_code == 400
+
+
+def test_a_bom_before_a_good_body_is_accepted_and_processed(app, engine, chat):
+    payload = load_fixture("webhooks/messages-created-direct.json")
+    body = b"\xef\xbb\xbf" + json.dumps(payload).encode()
+    chat.add_person("alice@example.com")
+    from handlers.ports import Message
+
+    chat.messages[payload["data"]["id"]] = Message(
+        id=payload["data"]["id"],
+        room_id="DM",
+        room_type="direct",
+        person_id="P-alice@example.com",
+        person_email="alice@example.com",
+        text="help",
+    )
+
+    response = app.test_client().post(
+        "/webhooks/webex", data=body, headers={"X-Spark-Signature": sign(body, SECRET)}
+    )
+    _run_workers(app)
+
+    assert response.status_code == 202
+    assert get_event(engine, f"messages:created:{payload['data']['id']}").status is (
+        EventStatus.DONE
+    )
+
+
+def test_a_non_ascii_signature_is_401():
+    from bot.signature import verify_signature
+
+    assert verify_signature(b"{}", "\xe9" * 40, SECRET) is False
+
+
+def test_an_event_for_a_vanished_message_is_ignored_with_one_warning(
+    app, engine, caplog
+):
+    payload = {"resource": "messages", "event": "created", "data": {"id": "GONE"}}
+    body = json.dumps(payload).encode()
+    app.test_client().post(
+        "/webhooks/webex", data=body, headers={"X-Spark-Signature": sign(body, SECRET)}
+    )
+
+    _run_workers(app)
+
+    stored = get_event(engine, "messages:created:GONE")
+    assert stored.status is EventStatus.DONE and "not found" in stored.outcome
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -268,3 +268,39 @@ def test_the_old_code_stops_counting_after_new_code(sandbox):
     assert (
         sandbox.runtime.services.devices.get_line(ALICE).code.state is CodeState.ACTIVE
     )
+
+
+def test_phone_callbacks_refuse_junk_and_record_nothing_from_it(sandbox):
+    _run(sandbox, f"add {ALICE}")
+
+    injected = sandbox.phone._post(
+        "/esim/events",
+        {"email": "[click](https://evil.example)", "event": "service_off"},
+    )
+    long_event = sandbox.phone._post(
+        "/esim/events", {"email": ALICE, "event": "x" * 1000}
+    )
+    deep = sandbox.phone._post("/esim/activate", {"activation_code": "\ud800"})
+
+    assert (injected.status_code, long_event.status_code, deep.status_code) == (
+        400,
+        400,
+        400,
+    )
+    trail = sandbox.runtime.services.audit.latest()
+    assert all("evil" not in (entry.line_email or "") for entry in trail)
+    assert all(len(entry.action) <= 64 for entry in trail)
+
+
+def test_a_code_presented_with_another_sm_dp_address_is_unknown(sandbox):
+    _run(sandbox, f"add {ALICE}")
+    real = sandbox.emulator.messages(to_person_email=ALICE)[-1]["markdown"]
+    activation = real.split("Activation code: `")[1].split("`")[0]
+
+    forged = activation.replace("smdp.webexgo.example.com", "evil.example")
+    extra = activation + "$extra"
+
+    for text in (forged, extra):
+        result = sandbox.phone._post("/esim/activate", {"activation_code": text})
+        assert (result.status_code, result.body["error"]) == (404, "code_unknown")
+    assert sandbox.phone._post("/esim/activate", {"activation_code": activation}).ok
