@@ -13,6 +13,7 @@ from flask import Flask, jsonify
 from sqlalchemy.engine import Engine
 
 from bot.cdr import CdrCallHistory
+from bot.controlhub import ControlHubDeviceService
 from bot.logs import configure_logging
 from bot.phone import blueprint as phone_blueprint
 from bot.settings import Settings, SettingsError, require
@@ -79,7 +80,8 @@ def create_app(
     app = Flask("webex_go_bot")
     app.extensions["webex_go_bot"] = runtime
     app.register_blueprint(webhook_blueprint)
-    app.register_blueprint(phone_blueprint)
+    if settings.device_service == "embedded":
+        app.register_blueprint(phone_blueprint)
     app.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
     if start_workers:
         runtime.workers.start()
@@ -101,7 +103,7 @@ def _build_runtime(
 def _build_services(
     settings: Settings, engine: Engine, clock: Clock, chat: Chat
 ) -> Services:
-    devices = EmbeddedDeviceService(
+    codebook = EmbeddedDeviceService(
         engine,
         smdp_address=settings.smdp_address,
         code_ttl=timedelta(days=settings.code_ttl_days),
@@ -111,6 +113,15 @@ def _build_services(
             settings.reminder_days, settings.reminder_hour, settings.timezone
         ),
     )
+    devices = codebook
+    if settings.device_service == "controlhub":
+        require(settings, "WEBEX_ADMIN_TOKEN")
+        devices = ControlHubDeviceService(
+            settings.admin_token or "",
+            settings.api_url,
+            code_ttl=timedelta(days=settings.code_ttl_days),
+            licence_pool_size=settings.licence_pool_size,
+        )
     limits = SqlRequestLimits(
         engine,
         clock.now,
@@ -133,6 +144,7 @@ def _build_services(
         call_history=call_history,
         reminders=SqlReminders(engine, clock.now),
         digests=SqlDigestLog(engine),
+        codebook=codebook,
     )
 
 

@@ -79,7 +79,7 @@ CONNECTION_STATUSES = {
     "offline_deep_sleep": LineStatus.OFFLINE,
 }
 # What an unmappable line shows; LineStatus has no "unknown" member (yet).
-UNKNOWN_STATUS: LineStatus | None = None
+UNKNOWN_STATUS = LineStatus.UNKNOWN
 # While the telephony side is still activating, only these fit Pending Activation.
 ACTIVATING_CONNECTIONS = frozenset(
     {None, "activating", "disconnected", "offline_expired", "offline_deep_sleep"}

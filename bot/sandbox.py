@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import requests
+from requests_toolbelt import MultipartEncoder
 from webexpythonsdk import WebexAPI
 
 from bot import Runtime, create_app
@@ -49,6 +51,7 @@ class Sandbox:
         }
         self.admin_room_id = self.org["admin_room"]["id"]
         people = self.org["people"]
+        self._seed_devices()
         with open(SAMPLE_CALLS, encoding="utf-8") as sample:
             self.emulator.cdr.add(*records_from_csv(sample))
         self.helpdesk_room_id = self.emulator.add_room(
@@ -79,6 +82,35 @@ class Sandbox:
         self.phone = PhoneSimulator(
             self.bot_server.url, self.settings.esim_callback_token or ""
         )
+
+    def _seed_devices(self) -> None:
+        """Webex Go devices as Control Hub lists them (DEVICE_SERVICE=controlhub)."""
+        people, devices = self.org["people"], self.emulator.devices
+        devices.add_admin(people["admin"]["id"])
+        devices.add_webexgo_device(people["alice"]["id"], "connected", "ACTIVATED")
+        devices.add_webexgo_device(people["bob"]["id"], "activating", "ACTIVATING")
+        devices.add_webexgo_device(people["carol"]["id"], "disconnected", "ACTIVATED")
+        devices.add_webexgo_device(people["dan"]["id"], "connected", "DEACTIVATED")
+
+    def attach_bytes(self, content: bytes, filename: str, text: str) -> None:
+        """Post ``@GoBot text`` with an in-memory file, as Ada in the admin room."""
+        mention = f"<@personId:{self.bot['id']}|{self.bot['displayName']}>"
+        form = MultipartEncoder(
+            {
+                "roomId": self.admin_room_id,
+                "markdown": f"{mention} {text}",
+                "files": (filename, content, "image/png"),
+            }
+        )
+        requests.post(
+            self.emulator_server.base_url + "messages",
+            data=form,
+            headers={
+                "Content-Type": form.content_type,
+                "Authorization": f"Bearer {self.tokens[ADMIN_EMAIL]}",
+            },
+            timeout=10,
+        ).raise_for_status()
 
     def close(self) -> None:
         self.bot_server.stop()

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .api import EXTENSION_KEY, api, current_emulator
 from .cdr import register_cdr
+from .devices import register_devices
 from .errors import ApiFault
 from .inspection import inspection
 from .state import Emulator
@@ -34,6 +35,7 @@ def create_app(emulator: Emulator) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(inspection)
     register_cdr(app, emulator.cdr)
+    register_devices(app, emulator.devices)
     app.before_request(_before_api_call)
     app.after_request(_log_api_call)
     app.register_error_handler(ApiFault, _api_fault)

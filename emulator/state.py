@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .actions import ActionStore
 from .cdr import CdrStore
+from .devices import DeviceStore
 from .directory import Directory
 from .messages import MessageStore
 from .webhooks import WebhookRegistry
@@ -42,6 +43,7 @@ class Emulator:
         self.store = MessageStore(self.lock, self.directory, publish)
         self.actions = ActionStore(self.lock, self.directory, self.store, publish)
         self.cdr = CdrStore()
+        self.devices = DeviceStore(org_id=self.directory.org_id, lock=self.lock)
         self._faults: list[InjectedFault] = []
         self._requests_log: list[tuple[str, str, int]] = []
 

@@ -30,14 +30,22 @@ class ActivationData:
 
     smdp_address: str
     matching_id: str
+    smdp_oid: str = ""
+    confirmation_required: bool = False  # the phone asks for a confirmation code
 
     def __repr__(self) -> str:
         return f"ActivationData({self.smdp_address!r}, {self.masked!r})"
 
     @property
     def activation_code(self) -> str:
-        """The SGP.22 activation code, as Android's manual entry takes it."""
-        return f"1${self.smdp_address}${self.matching_id}"
+        """The SGP.22 activation code, as Android's manual entry takes it.
+
+        It never carries a confirmation code: the flag only makes the phone ask.
+        """
+        code = f"1${self.smdp_address}${self.matching_id}"
+        if self.confirmation_required:
+            return f"{code}${self.smdp_oid}$1"
+        return f"{code}${self.smdp_oid}" if self.smdp_oid else code
 
     @property
     def activation_string(self) -> str:

@@ -52,32 +52,30 @@ _DIGITS = re.compile(r"^[0-9]+$")
 
 @dataclass(frozen=True)
 class ParsedActivation:
-    """A checked activation code; ``activation`` is a secret."""
+    """A checked activation code; ``activation`` (a secret) keeps its OID and flag."""
 
     activation: ActivationData
-    confirmation_required: bool = False
-    smdp_oid: str | None = None
 
     def __repr__(self) -> str:
-        return (
-            f"ParsedActivation({self.activation!r}, "
-            f"confirmation_required={self.confirmation_required})"
-        )
+        return f"ParsedActivation({self.activation!r})"
+
+    @property
+    def confirmation_required(self) -> bool:
+        return self.activation.confirmation_required
+
+    @property
+    def smdp_oid(self) -> str | None:
+        return self.activation.smdp_oid or None
 
     @property
     def activation_code(self) -> str:
         """The SGP.22 code with its OID and flag kept, never a confirmation code."""
-        fields = [self.activation.activation_code]
-        if self.smdp_oid or self.confirmation_required:
-            fields.append(self.smdp_oid or "")
-        if self.confirmation_required:
-            fields.append(CONFIRMATION_FLAG)
-        return "$".join(fields)
+        return self.activation.activation_code
 
     @property
     def activation_string(self) -> str:
         """What a QR code of this code encodes: ``LPA:`` and ``activation_code``."""
-        return f"LPA:{self.activation_code}"
+        return self.activation.activation_string
 
 
 def parse_activation_input(text: str) -> ParsedActivation:
@@ -97,11 +95,13 @@ def parse_activation_input(text: str) -> ParsedActivation:
     smdp_address, matching_id, oid, flag = (fields[1:] + ["", "", ""])[:4]
     _check_host(smdp_address)
     _check_matching_id(matching_id)
-    return ParsedActivation(
-        ActivationData(smdp_address, matching_id),
+    activation = ActivationData(
+        smdp_address,
+        matching_id,
+        smdp_oid=_check_oid(oid) or "",
         confirmation_required=_check_flag(flag),
-        smdp_oid=_check_oid(oid),
     )
+    return ParsedActivation(activation)
 
 
 def parse_activation_fields(

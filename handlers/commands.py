@@ -100,6 +100,11 @@ def normalize_email(value: str) -> str:
 def _with_argument(spec: CommandSpec, rest: str) -> Command:
     if spec.argument == "none":
         return Command(name=spec.name, text=rest)
+    if spec.argument == "email_and_text":
+        first, _, text = rest.partition(" ")
+        if not first:
+            raise CommandError("error.missing_email", command=spec.words[0])
+        return Command(name=spec.name, email=normalize_email(first), text=text.strip())
     if not rest:
         if spec.argument == "email":
             raise CommandError("error.missing_email", command=spec.words[0])

@@ -10,6 +10,7 @@ from handlers.ports import (
     AuditLog,
     CallHistory,
     Chat,
+    CodeBook,
     Confirmations,
     DeviceService,
     DigestLog,
@@ -50,6 +51,8 @@ class Services:
     options: Options = Options()
     call_history: CallHistory | None = None
     reminders: Reminders | None = None
+    # Where codes made elsewhere are kept; the embedded service unless controlhub.
+    codebook: CodeBook | None = None
     digests: DigestLog | None = None
 
 

@@ -19,6 +19,8 @@ from handlers.commands import Command, command_text, parse_command
 from handlers.confirm import handle_confirmation
 from handlers.context import Context, Services
 from handlers.errors import ChatUnavailable, CommandError, NotAllowed, NotFound
+from handlers.external_codes import handle_handoff_card, handle_send_code, send_handoff
+from handlers.handoff import ControlHubHandOff
 from handlers.help import handle_help
 from handlers.lines import handle_delete, handle_lost
 from handlers.ports import AttachmentAction, Message, Person
@@ -43,8 +45,9 @@ HANDLERS: dict[str, Handler] = {
     "audit": handle_audit,
     "report": handle_report,
     "reminders": handle_reminders,
+    "send_code": handle_send_code,
 }
-AUDITED = {"add", "new_code", "lost", "delete", "confirmation"}
+AUDITED = {"add", "new_code", "lost", "delete", "confirmation", "send_code", "handoff"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class Dispatcher:
             return Outcome("none", "ignored: not the bot's card")
         actor = self.services.chat.get_person(action.person_id)
         ctx = self._context(actor, action.room_id, card.room_type)
+        if action.inputs.get("action") == "handoff":
+            return self._run(ctx, "handoff", lambda: self._handoff(ctx, action))
         if "request" in action.inputs:
             return self._run(ctx, "confirmation", lambda: self._confirm(ctx, action))
         return self._run(ctx, "card", lambda: self._run_card(ctx, action))
@@ -131,6 +136,12 @@ class Dispatcher:
             raise
         return command.name, result, command.email or ctx.actor.email
 
+    def _handoff(
+        self, ctx: Context, action: AttachmentAction
+    ) -> tuple[str, str, str | None]:
+        result = handle_handoff_card(self.services, ctx, action)
+        return "handoff", result, action.inputs.get("email")
+
     def _confirm(
         self, ctx: Context, action: AttachmentAction
     ) -> tuple[str, str, str | None]:
@@ -141,6 +152,9 @@ class Dispatcher:
         """Run a handler; turn refusals and failures into replies and an Outcome."""
         try:
             handler, result, email = work()
+        except ControlHubHandOff as handoff:
+            handler = getattr(handoff, "command", handler)
+            result, email = send_handoff(self.services, ctx, handoff), handoff.email
         except CommandError as error:
             handler = getattr(error, "command", handler)
             result, email = self._refuse(ctx, error), error.params.get("email")

@@ -118,6 +118,7 @@ class LineInfo:
     email: str
     status: LineStatus
     code: CodeInfo | None = None
+    raw_status: str | None = None  # what Webex reported, when the status is unknown
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,16 @@ class AuditLog(Protocol):
     ) -> None: ...
 
     def latest(self, line_email: str | None = None, limit: int = 20) -> list: ...
+
+
+class CodeBook(Protocol):
+    """Keeps codes made elsewhere, so they get reminders like the bot's own."""
+
+    def record_code(self, email: str, activation: ActivationData) -> IssuedCode:
+        """Cancel the line's earlier codes and keep this one (a line is made if
+        the person has none). RuleViolation if the code was recorded before."""
+
+    def get_line(self, email: str) -> LineInfo | None: ...
 
 
 class CallHistory(Protocol):

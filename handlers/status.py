@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from handlers.cards import render_card
@@ -20,7 +21,7 @@ def handle_status(services: Services, ctx: Context, command: Command) -> str:
         return _show_overview(services, ctx)
     email = command.email or ctx.actor.email
 
-    line = services.devices.get_line(email)
+    line = find_line(services, email)
     if line is None:
         raise NotFound("error.no_line", email=email)
 
@@ -30,13 +31,23 @@ def handle_status(services: Services, ctx: Context, command: Command) -> str:
     return f"status shown: {line.status.value}"
 
 
+def find_line(services: Services, email: str) -> LineInfo | None:
+    """The line from the device service, with its code from the code book."""
+    line = services.devices.get_line(email)
+    if line is None or line.code is not None:
+        return line
+    if services.codebook is None or services.codebook is services.devices:
+        return line
+    kept = services.codebook.get_line(email)
+    return replace(line, code=kept.code) if kept else line
+
+
 def describe_line(texts: Texts, line: LineInfo) -> str:
     status = texts.get(f"status.{line.status.value}")
-    return (
-        texts.render("reply.status", email=line.email, **status)
-        + "\n\n"
-        + _code_text(texts, line)
-    )
+    summary = texts.render("reply.status", email=line.email, **status)
+    if line.raw_status:
+        summary += " " + texts.render("controlhub.raw_status", raw=line.raw_status)
+    return summary + "\n\n" + _code_text(texts, line)
 
 
 def build_line_card(services: Services, line: LineInfo) -> dict:

@@ -76,11 +76,7 @@ class EmbeddedDeviceService:
             with transaction(self._engine) as session:
                 if _find_line(session, email) is not None:
                     raise RuleViolation("error.line_exists", email=email)
-                used = session.exec(select(func.count()).select_from(Line)).one()
-                if used >= self._pool_size:
-                    raise RuleViolation(
-                        "error.pool_empty", used=used, size=self._pool_size
-                    )
+                _check_pool(session, self._pool_size)
                 now = self._now()
                 line = Line(
                     email=email,
@@ -105,6 +101,33 @@ class EmbeddedDeviceService:
             now = self._now()
             _end_codes(session, line, CodeState.CANCELLED, now)
             return self._issue(session, line, now)
+
+    def record_code(self, email: str, activation: ActivationData) -> IssuedCode:
+        """Keep a code made elsewhere (Control Hub) like one issued here.
+
+        Earlier codes of the line are cancelled, reminders are made; a person
+        without a line gets one, Pending Activation, if a licence is free.
+        """
+        with transaction(self._engine) as session:
+            known = select(ActivationCode.id).where(
+                ActivationCode.matching_id == activation.matching_id
+            )
+            if session.exec(known).first() is not None:
+                raise RuleViolation("external.duplicate", email=email)
+            line = _find_line(session, email)
+            now = self._now()
+            if line is None:
+                _check_pool(session, self._pool_size)
+                line = Line(
+                    email=email,
+                    status=LineStatus.PENDING_ACTIVATION,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(line)
+                session.flush()
+            _end_codes(session, line, CodeState.CANCELLED, now)
+            return self._issue(session, line, now, activation)
 
     def report_lost(self, email: str) -> IssuedCode:
         with transaction(self._engine) as session:
@@ -169,12 +192,20 @@ class EmbeddedDeviceService:
                 return CodeState.EXPIRED
             return code.state
 
-    def _issue(self, session: Session, line: Line, now: datetime) -> IssuedCode:
-        activation = ActivationData(self._smdp_address, new_matching_id())
+    def _issue(
+        self,
+        session: Session,
+        line: Line,
+        now: datetime,
+        activation: ActivationData | None = None,
+    ) -> IssuedCode:
+        activation = activation or ActivationData(self._smdp_address, new_matching_id())
         code = ActivationCode(
             line_id=line.id,
             smdp_address=activation.smdp_address,
             matching_id=activation.matching_id,
+            smdp_oid=activation.smdp_oid or None,
+            confirmation_required=activation.confirmation_required,
             state=CodeState.ACTIVE,
             issued_at=now,
             expires_at=now + self._code_ttl,
@@ -199,6 +230,12 @@ PHONE_EVENTS = {
     "service_off": ({LineStatus.ONLINE}, LineStatus.OFFLINE),
     "service_on": ({LineStatus.OFFLINE}, LineStatus.ONLINE),
 }
+
+
+def _check_pool(session: Session, size: int) -> None:
+    used = session.exec(select(func.count()).select_from(Line)).one()
+    if used >= size:
+        raise RuleViolation("error.pool_empty", used=used, size=size)
 
 
 def _code_of(session: Session, activation_string: str) -> ActivationCode | None:

@@ -36,6 +36,7 @@ class LineStatus(enum.StrEnum):
     PENDING_ACTIVATION = "pending_activation"
     ONLINE = "online"
     OFFLINE = "offline"
+    UNKNOWN = "unknown"  # only from Control Hub: a state with no known meaning
 
 
 class CodeState(enum.StrEnum):
@@ -64,6 +65,8 @@ class ActivationCode(SQLModel, table=True):
     line_id: int = Field(foreign_key="line.id", index=True, ondelete="CASCADE")
     smdp_address: str = Field(max_length=253)
     matching_id: str = Field(unique=True, max_length=64)
+    smdp_oid: str | None = Field(default=None, max_length=100)
+    confirmation_required: bool = False
     state: CodeState = Field(index=True)
     issued_at: datetime = _time()
     expires_at: datetime = _time(index=True)

@@ -193,7 +193,12 @@ def _due(reminder: Reminder, code: ActivationCode) -> DueReminder:
         email=reminder.line_email,
         days_before=reminder.days_before,
         code_state=code.state,
-        activation=ActivationData(code.smdp_address, code.matching_id),
+        activation=ActivationData(
+            code.smdp_address,
+            code.matching_id,
+            smdp_oid=code.smdp_oid or "",
+            confirmation_required=code.confirmation_required,
+        ),
         expires_at=code.expires_at,
     )
 

@@ -46,7 +46,7 @@ def test_an_smdp_oid_is_kept():
     parsed = parse_activation_input(text)
 
     assert parsed.activation == ActivationData(
-        "SMDP.GSMA.COM", "04386-AGYFT-A74Y8-3F815"
+        "SMDP.GSMA.COM", "04386-AGYFT-A74Y8-3F815", smdp_oid="1.3.6.1.4.1.31746"
     )
     assert parsed.smdp_oid == "1.3.6.1.4.1.31746"
     assert parsed.confirmation_required is False
@@ -73,8 +73,8 @@ def test_oid_and_flag_together():
 def test_no_confirmation_code_ever_reaches_the_qr_string():
     parsed = parse_activation_input("1$smdp.example.com$ABC-123$$1")
 
-    # The flag tells the phone to ask; the code itself is in neither string.
-    assert parsed.activation.activation_string == "LPA:1$smdp.example.com$ABC-123"
+    # The flag tells the phone to ask; the code itself is in no string.
+    assert parsed.activation.activation_string == "LPA:1$smdp.example.com$ABC-123$$1"
     assert parsed.activation_string == "LPA:1$smdp.example.com$ABC-123$$1"
     assert needs_confirmation_code_notice(parse_activation_input(CODE_STRING)) is False
 
@@ -255,7 +255,9 @@ def test_the_bots_own_qr_png_and_a_jpeg_photo_are_read():
 
     for image in (png, _convert(png, "JPEG")):
         parsed = decode_activation_image(image)
-        assert parsed.activation == ActivationData(SMDP, CODE)
+        assert parsed.activation == ActivationData(
+            SMDP, CODE, confirmation_required=True
+        )
         assert needs_confirmation_code_notice(parsed) is True
 
 

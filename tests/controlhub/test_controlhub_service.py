@@ -67,10 +67,10 @@ def test_an_unmapped_value_is_shown_as_unknown_with_the_raw_value(
 
     alice, bob = controlhub.get_line(ALICE), controlhub.get_line(BOB)
 
-    assert alice.status is None
+    assert alice.status is LineStatus.UNKNOWN
     assert alice.raw_status == "activationState=ACTIVATED, connectionStatus=unknown"
     assert (alice.connection_status, alice.activation_state) == ("unknown", "ACTIVATED")
-    assert bob.status is None and bob.device_id == device["id"]
+    assert bob.status is LineStatus.UNKNOWN and bob.device_id == device["id"]
     assert bob.raw_status == "activationState=DEACTIVATED, connectionStatus=connected"
 
 

@@ -82,17 +82,17 @@ def test_mapped_values(connection_status, activation_state, expected):
 def test_values_without_a_mapping_are_unknown_with_the_raw_values(
     connection_status, activation_state, raw
 ):
-    assert line_status(connection_status, activation_state) == (None, raw)
+    assert line_status(connection_status, activation_state) == (LineStatus.UNKNOWN, raw)
 
 
 def test_a_controlhub_line_is_a_line_info_that_can_be_unknown():
     line = ControlHubLineInfo(
         email="alice@example.com",
-        status=None,
+        status=LineStatus.UNKNOWN,
         raw_status="connectionStatus=unknown",
         connection_status="unknown",
     )
 
     assert isinstance(line, LineInfo)
-    assert line.status is None and line.code is None
+    assert line.status is LineStatus.UNKNOWN and line.code is None
     assert line.raw_status == "connectionStatus=unknown"
