@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--no-scheduler", action="store_true", help="no reminder sweeps")
     demo.add_argument(
+        "--device-service",
+        choices=("embedded", "controlhub"),
+        default="embedded",
+        help="embedded SM-DP+ (default), or the emulated Webex device APIs",
+    )
+    demo.add_argument(
         "--clock-offset-days",
         type=int,
         default=0,
@@ -134,6 +140,7 @@ def _demo(args: argparse.Namespace) -> int:
         output=args.output,
         scheduler=not args.no_scheduler,
         clock_offset_days=args.clock_offset_days,
+        device_service=args.device_service,
     )
 
 

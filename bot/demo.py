@@ -17,23 +17,32 @@ from webexpythonsdk.exceptions import ApiError
 
 from bot.sandbox import ADMIN_EMAIL, Sandbox
 from bot.scheduler import ReminderSweeper, start_scheduler
-from handlers.qr import read_qr_codes
+from handlers.activation import ActivationData, new_matching_id
+from handlers.delivery import QR_FILENAME
+from handlers.qr import make_qr_png, read_qr_codes
 
 
 class Demo:
     def __init__(
-        self, output: Path, scheduler: bool = True, clock_offset_days: int = 0
+        self,
+        output: Path,
+        scheduler: bool = True,
+        clock_offset_days: int = 0,
+        device_service: str = "embedded",
     ) -> None:
         self.qr_folder = output / "qr"
         self.qr_folder.mkdir(parents=True, exist_ok=True)
         for old in [*self.qr_folder.glob("*.png"), *output.glob("demo.db*")]:
             old.unlink()
-        self.sandbox = Sandbox(output / "demo.db", log_level="WARNING")
+        self.sandbox = Sandbox(
+            output / "demo.db", log_level="WARNING", device_service=device_service
+        )
         self.sandbox.runtime.clock.advance(timedelta(days=clock_offset_days))
         self.sweep = ReminderSweeper(self.sandbox.runtime)
         self.scheduler = start_scheduler(self.sandbox.runtime) if scheduler else None
         self._seen = 0
         self._saved: list[Path] = []
+        self._files = 0
         self._direct_rooms: dict[str, str] = {}
 
     def close(self) -> None:
@@ -67,6 +76,14 @@ class Demo:
         ):
             self.advance(int(words[1]))
             return
+        elif words[0] == "/self-service" and len(words) == 2:
+            self.sandbox.set_self_service(words[1])
+            print(f"  ⚙ SELF_SERVICE is now {words[1]}")
+            return
+        elif words[0] == "/attach" and len(words) >= 3:
+            self.sandbox.attach(Path(words[1]), line.split(maxsplit=2)[2])
+        elif words[0] == "/attach-qr" and len(words) == 2:
+            self._attach_control_hub_qr(words[1])
         elif words[0] == "/mention":
             self.sandbox.mention("")
         elif line.startswith("/"):
@@ -75,6 +92,14 @@ class Demo:
         else:
             self.sandbox.mention(line)
         self._print_new()
+
+    def _attach_control_hub_qr(self, email: str) -> None:
+        """Attach a QR screenshot, as Control Hub shows one, to ``send code EMAIL``."""
+        code = ActivationData("smdp.controlhub.example.com", new_matching_id())
+        path = self.qr_folder / f"control-hub-{email}.png"
+        path.write_bytes(make_qr_png(code.activation_string))
+        print(f"  (a QR code from Control Hub, saved as {path}, is attached)")
+        self.sandbox.attach_bytes(path.read_bytes(), path.name, f"send code {email}")
 
     def _press(self, button: int, who: list[str]) -> bool:
         cards = self.sandbox.cards_sent()
@@ -139,15 +164,19 @@ class Demo:
             self._save_qr(message, filename, content)
 
     def _save_qr(self, message: dict, filename: str, content: bytes) -> None:
-        owner = message.get("toPersonEmail", "unknown")
-        path = self.qr_folder / f"{len(self._saved) + 1:02d}-{owner}-{filename}"
+        owner = message.get("toPersonEmail") or "admins"
+        self._files += 1
+        path = self.qr_folder / f"{self._files:02d}-{owner}-{filename}"
         path.write_bytes(content)
+        if filename != QR_FILENAME:
+            print(f"    [file {filename} saved to {path}]")
+            return
         self._saved.append(path)
         print(f"    [QR code saved to {path}: {self._verdict(path)}]")
 
     def _verdict(self, path: Path) -> str:
         text = _decode(path)
-        state = self.sandbox.runtime.services.devices.check_code(text)
+        state = self.sandbox.runtime.services.codebook.check_code(text)
         record = state.value if state else "unknown to the bot"
         return f"decodes to {text}; the bot's record of this code: {record}"
 
@@ -213,8 +242,14 @@ def run_demo(
     output: Path,
     scheduler: bool = True,
     clock_offset_days: int = 0,
+    device_service: str = "embedded",
 ) -> int:
-    demo = Demo(output, scheduler=scheduler, clock_offset_days=clock_offset_days)
+    demo = Demo(
+        output,
+        scheduler=scheduler,
+        clock_offset_days=clock_offset_days,
+        device_service=device_service,
+    )
     print(f"Webex emulator at {demo.sandbox.emulator_server.base_url}")
     print(f"The bot at {demo.sandbox.bot_server.url}")
     print(f"QR codes are saved in {demo.qr_folder}/")

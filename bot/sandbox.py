@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,12 @@ class Sandbox:
             },
             timeout=10,
         ).raise_for_status()
+
+    def set_self_service(self, mode: str) -> None:
+        """Change SELF_SERVICE while running, as an organisation's admin would."""
+        dispatcher = self.runtime.dispatcher
+        options = replace(dispatcher.services.options, self_service=mode)
+        dispatcher.services = replace(dispatcher.services, options=options)
 
     def close(self) -> None:
         self.bot_server.stop()

@@ -85,7 +85,7 @@ def new_matching_id() -> str:
     return "-".join(groups)
 
 
-_MATCHING_ID = re.compile(r"^[A-Z0-9-]{1,64}$")
+MATCHING_ID = re.compile(r"^[A-Z0-9-]{1,64}$")
 
 
 def split_activation_string(activation_string: str) -> tuple[str, str] | None:
@@ -100,7 +100,7 @@ def split_activation_string(activation_string: str) -> tuple[str, str] | None:
     fields = text.split("$")
     if len(fields) != 3 or fields[0] != "1" or not fields[1]:
         return None
-    if not _MATCHING_ID.match(fields[2]):
+    if not MATCHING_ID.match(fields[2]):
         return None
     return fields[1], fields[2]
 

@@ -58,6 +58,6 @@ def send_confirmation(
         action=action, line_email=email, requested_by=requested_by, room_id=room_id
     )
     card = build_confirm_card(services, action, email, token, status, requested_by)
-    fallback = f"{card['body'][0]['text']} {services.texts.render('reply.card_sent')}"
+    fallback = f"{card['body'][0]['text']} — {services.texts.render('reply.card_sent')}"
     message_id = services.chat.send(room_id=room_id, markdown=fallback, card=card)
     services.confirmations.attach_message(token, message_id)

@@ -32,6 +32,8 @@ def handle_send_code(services: Services, ctx: Context, command: Command) -> str:
     assert command.email is not None
     if command.text:
         parsed = parse_activation_input(command.text)
+        if ctx.room_type == "group":
+            ctx.reply(services, services.texts.render("external.pasted_in_group"))
     elif ctx.message is not None and ctx.message.files:
         with services.chat.open_file(ctx.message.files[0]) as stream:
             parsed = decode_activation_image(stream.read(MAX_IMAGE_BYTES))

@@ -140,11 +140,7 @@ def handle_reminders(services: Services, ctx: Context, command: Command) -> str:
         return "reminders shown: none"
     lines = [texts.render("reminder.upcoming_title")]
     for reminder in upcoming:
-        kind = (
-            texts.render("reminder.kind_expiry")
-            if reminder.days_before == EXPIRY_NOTICE
-            else texts.render("reminder.kind_before", days=reminder.days_before)
-        )
+        kind = _kind(texts, reminder.days_before)
         lines.append(
             texts.render(
                 "reminder.upcoming_line",
@@ -157,12 +153,22 @@ def handle_reminders(services: Services, ctx: Context, command: Command) -> str:
     return f"reminders shown: {len(upcoming)}"
 
 
+def _kind(texts, days_before: int) -> str:
+    if days_before == EXPIRY_NOTICE:
+        return texts.render("reminder.kind_expiry")
+    if days_before == 1:
+        return texts.render("reminder.kind_day_before")
+    return texts.render("reminder.kind_before", days=days_before)
+
+
 def _send_digest_if_due(services: Services) -> int:
     now = services.clock.now()
     since = services.digests.claim(now, lambda last: _digest_due(services, last, now))
     if since is None:
         return 0
     text = build_digest(services, since, now)
+    if text is None:
+        return 0  # nothing expiring or expired: no message to read
     sent = 0
     for room_id in services.options.admin_room_ids:
         try:
@@ -188,7 +194,7 @@ def _digest_due(services: Services, last: datetime | None, now: datetime) -> boo
     return last is None or last < todays_slot
 
 
-def build_digest(services: Services, since: datetime, now: datetime) -> str:
+def build_digest(services: Services, since: datetime, now: datetime) -> str | None:
     texts = services.texts
     horizon = now + timedelta(days=DIGEST_EXPIRING_DAYS)
     expiring = [
@@ -199,7 +205,7 @@ def build_digest(services: Services, since: datetime, now: datetime) -> str:
     expired = services.digests.expired_since(since, now)
     lines = [texts.render("reminder.digest_title", days=DIGEST_EXPIRING_DAYS)]
     if not expiring and not expired:
-        return "\n".join([*lines, texts.render("reminder.digest_nothing")])
+        return None
     for line in sorted(expiring, key=lambda line: line.code.expires_at):
         lines.append(
             texts.render(

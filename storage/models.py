@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from handlers.activation import ActivationData
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every backend (SQLite keeps no zone)."""
@@ -71,6 +73,15 @@ class ActivationCode(SQLModel, table=True):
     issued_at: datetime = _time()
     expires_at: datetime = _time(index=True)
     ended_at: datetime | None = _time(default=None, nullable=True)
+
+    def activation_data(self) -> ActivationData:
+        """What this row says to a phone (a secret)."""
+        return ActivationData(
+            self.smdp_address,
+            self.matching_id,
+            smdp_oid=self.smdp_oid or "",
+            confirmation_required=self.confirmation_required,
+        )
 
 
 class EventStatus(enum.StrEnum):

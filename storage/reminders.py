@@ -193,12 +193,7 @@ def _due(reminder: Reminder, code: ActivationCode) -> DueReminder:
         email=reminder.line_email,
         days_before=reminder.days_before,
         code_state=code.state,
-        activation=ActivationData(
-            code.smdp_address,
-            code.matching_id,
-            smdp_oid=code.smdp_oid or "",
-            confirmation_required=code.confirmation_required,
-        ),
+        activation=code.activation_data(),
         expires_at=code.expires_at,
     )
 
