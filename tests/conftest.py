@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import _VARIABLES as SETTINGS_VARIABLES
 from handlers.clock import Clock
 from storage.db import make_engine
 
@@ -49,15 +50,7 @@ def _no_network(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch):
-    for name in (
-        "WEBEX_BOT_TOKEN",
-        "WEBEX_WEBHOOK_SECRET",
-        "PUBLIC_URL",
-        "WEBEX_API_URL",
-        "DATABASE_URL",
-        "ADMIN_EMAILS",
-        "WEBEX_ACCESS_TOKEN",
-    ):
+    for name in (*SETTINGS_VARIABLES, "WEBEX_ACCESS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
 
 
