@@ -38,8 +38,8 @@ def parse_envelope(body: bytes) -> Envelope:
         raise BadEvent("the body is not a JSON object")
     data = payload.get("data")
     fields = (payload.get("resource"), payload.get("event"))
-    if not all(isinstance(value, str) and value for value in fields):
-        raise BadEvent("resource or event missing")
+    if not all(isinstance(value, str) and 0 < len(value) <= 64 for value in fields):
+        raise BadEvent("resource or event missing or too long")
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise BadEvent("data.id missing")
     if not _ID.match(data["id"]):

@@ -34,7 +34,7 @@ SAMPLE_CALLS = MANIFEST / "demo" / "calls-sample.csv"
 
 
 class Sandbox:
-    def __init__(self, database: Path, **settings: Any) -> None:
+    def __init__(self, database: Path | str, **settings: Any) -> None:
         """Start both sides; settings override the sandbox's defaults.
 
         The organisation has two group rooms with the bot: "Webex Go admins"
@@ -63,7 +63,9 @@ class Sandbox:
             bot_token=self.tokens[BOT_EMAIL],
             api_url=self.emulator_server.base_url,
             webhook_secret=secrets.token_urlsafe(32),
-            database_url=f"sqlite:///{database}",
+            database_url=database
+            if isinstance(database, str)
+            else f"sqlite:///{database}",
             admin_emails=(ADMIN_EMAIL,),
             admin_room_ids=(self.admin_room_id,),
             worker_threads=2,

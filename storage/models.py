@@ -67,7 +67,7 @@ class ActivationCode(SQLModel, table=True):
     line_id: int = Field(foreign_key="line.id", index=True, ondelete="CASCADE")
     smdp_address: str = Field(max_length=253)
     matching_id: str = Field(unique=True, max_length=64)
-    smdp_oid: str | None = Field(default=None, max_length=100)
+    smdp_oid: str | None = Field(default=None, max_length=1000)
     confirmation_required: bool = False
     state: CodeState = Field(index=True)
     issued_at: datetime = _time()
@@ -101,7 +101,7 @@ class WebhookEvent(SQLModel, table=True):
     __tablename__ = "webhook_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True, max_length=400)
+    key: str = Field(unique=True, max_length=700)
     resource: str = Field(max_length=64)
     event: str = Field(max_length=64)
     body: str

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import socket
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from bot.settings import _VARIABLES as SETTINGS_VARIABLES
 from handlers.clock import Clock
@@ -54,9 +56,35 @@ def _clean_environment(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each test that uses a database runs on SQLite and on PostgreSQL.
+
+    PostgreSQL comes from ``TEST_DATABASE_URL`` (``.ci/run`` starts one); without
+    it those runs are skipped, except in CI, where they fail.
+    """
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.db'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: set TEST_DATABASE_URL")
+        pytest.skip("no PostgreSQL: set TEST_DATABASE_URL to run these")
+    _empty_database(url)
+    return url
+
+
+def _empty_database(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
 @pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+def engine(database_url):
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 

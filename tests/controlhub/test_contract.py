@@ -21,6 +21,7 @@ import pytest
 
 from handlers.errors import CommandError, NotFound, RuleViolation
 from handlers.ports import DeviceService
+from storage.db import make_engine
 from storage.devices import EmbeddedDeviceService
 from storage.models import LineStatus
 
@@ -43,8 +44,10 @@ class Adapter:
 
 
 def _embedded(request) -> Adapter:
+    # The contract is about the adapters; the database suite covers PostgreSQL.
+    database = request.getfixturevalue("tmp_path") / "contract.db"
     devices = EmbeddedDeviceService(
-        request.getfixturevalue("engine"),
+        make_engine(f"sqlite:///{database}"),
         smdp_address="smdp.test.example",
         code_ttl=timedelta(days=90),
         now=request.getfixturevalue("clock").now,

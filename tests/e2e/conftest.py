@@ -4,7 +4,20 @@ from bot.sandbox import Sandbox
 
 
 @pytest.fixture
-def sandbox(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db")
-    yield sandbox
-    sandbox.close()
+def make_sandbox(database_url):
+    """Start sandboxes with extra settings, on the test's database; close them after."""
+    started = []
+
+    def make(**settings):
+        sandbox = Sandbox(database_url, **settings)
+        started.append(sandbox)
+        return sandbox
+
+    yield make
+    for sandbox in started:
+        sandbox.close()
+
+
+@pytest.fixture
+def sandbox(make_sandbox):
+    return make_sandbox()

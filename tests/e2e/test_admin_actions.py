@@ -3,7 +3,6 @@
 import pytest
 import requests
 
-from bot.sandbox import Sandbox
 from storage.models import CodeState, LineStatus
 
 ALICE, BOB, DAN = "alice@example.com", "bob@example.com", "dan@example.com"
@@ -215,10 +214,8 @@ def test_the_audit_trail_records_actions_and_phone_events_with_masked_codes(sand
 
 
 @pytest.fixture
-def suppressed(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", suppress_email=True)
-    yield sandbox
-    sandbox.close()
+def suppressed(make_sandbox):
+    return make_sandbox(suppress_email=True)
 
 
 def test_suppressed_email_sends_the_full_data_to_the_admin_1_to_1_only(suppressed):
@@ -242,10 +239,8 @@ def test_suppressed_email_sends_the_full_data_to_the_admin_1_to_1_only(suppresse
 
 
 @pytest.fixture
-def room_admins(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", admin_emails=())
-    yield sandbox
-    sandbox.close()
+def room_admins(make_sandbox):
+    return make_sandbox(admin_emails=())
 
 
 def test_members_of_an_admin_room_are_admins(room_admins):

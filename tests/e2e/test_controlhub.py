@@ -2,7 +2,6 @@
 
 import pytest
 
-from bot.sandbox import Sandbox
 from handlers.activation import ActivationData, new_matching_id
 from handlers.qr import make_qr_png, read_qr_codes
 from storage.models import LineStatus
@@ -17,10 +16,8 @@ CONTROL_HUB_SMDP = "smdp.controlhub.example.com"
 
 
 @pytest.fixture
-def hub(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", device_service="controlhub")
-    yield sandbox
-    sandbox.close()
+def hub(make_sandbox):
+    return make_sandbox(device_service="controlhub")
 
 
 def _run(sandbox, text):

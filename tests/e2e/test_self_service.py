@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 import requests
 
-from bot.sandbox import Sandbox
 from bot.signature import sign
 from storage.models import LineStatus
 
@@ -64,16 +63,11 @@ def test_a_user_with_an_online_line_is_told_how_to_move_it(sandbox):
     assert len(_codes(sandbox, ALICE)) == 1
 
 
-def test_a_user_without_a_line_is_told_whom_to_contact(tmp_path):
-    sandbox = Sandbox(
-        tmp_path / "bot.db", support_contact="the IT desk on +44 1632 960000"
-    )
-    try:
-        _ask(sandbox, BOB, "new code")
-        assert "the IT desk on +44 1632 960000" in _last_text(sandbox, BOB)
-        assert "don't have a Webex Go line" in _last_text(sandbox, BOB)
-    finally:
-        sandbox.close()
+def test_a_user_without_a_line_is_told_whom_to_contact(make_sandbox):
+    sandbox = make_sandbox(support_contact="the IT desk on +44 1632 960000")
+    _ask(sandbox, BOB, "new code")
+    assert "the IT desk on +44 1632 960000" in _last_text(sandbox, BOB)
+    assert "don't have a Webex Go line" in _last_text(sandbox, BOB)
 
 
 def test_a_user_naming_someone_elses_email_acts_only_on_their_own_line(sandbox):
@@ -139,46 +133,31 @@ def test_a_replayed_request_issues_one_code(sandbox):
     assert len(_codes(sandbox, ALICE)) == 2
 
 
-def test_self_service_off_points_to_an_admin(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", self_service="off")
-    try:
-        _admin(sandbox, f"add {ALICE}")
-        _ask(sandbox, ALICE, "new code")
-        assert "ask your Webex admin" in _last_text(sandbox, ALICE)
-        assert len(_codes(sandbox, ALICE)) == 1
-    finally:
-        sandbox.close()
+def test_self_service_off_points_to_an_admin(make_sandbox):
+    sandbox = make_sandbox(self_service="off")
+    _admin(sandbox, f"add {ALICE}")
+    _ask(sandbox, ALICE, "new code")
+    assert "ask your Webex admin" in _last_text(sandbox, ALICE)
+    assert len(_codes(sandbox, ALICE)) == 1
 
 
-def test_self_service_is_audited_and_noticed_masked_in_the_admin_room(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db")
-    try:
-        _admin(sandbox, f"add {ALICE}")
-        _ask(sandbox, ALICE, "new code")
-        code = _codes(sandbox, ALICE)[-1]["markdown"].split("Activation Code: `")[1][
-            :23
-        ]
+def test_self_service_is_audited_and_noticed_masked_in_the_admin_room(sandbox):
+    _admin(sandbox, f"add {ALICE}")
+    _ask(sandbox, ALICE, "new code")
+    code = _codes(sandbox, ALICE)[-1]["markdown"].split("Activation Code: `")[1][:23]
 
-        notice = sandbox.emulator.messages(room_id=sandbox.admin_room_id)[-1][
-            "markdown"
-        ]
-        assert (
-            f"Self-service: {ALICE} got a new activation code ••••{code[-4:]}" in notice
-        )
-        assert code not in notice
-        entries = sandbox.runtime.services.audit.latest(ALICE)
-        assert entries[0].actor == ALICE and entries[0].outcome.startswith(
-            "self-service code"
-        )
-    finally:
-        sandbox.close()
+    notice = sandbox.emulator.messages(room_id=sandbox.admin_room_id)[-1]["markdown"]
+    assert f"Self-service: {ALICE} got a new activation code ••••{code[-4:]}" in notice
+    assert code not in notice
+    entries = sandbox.runtime.services.audit.latest(ALICE)
+    assert entries[0].actor == ALICE and entries[0].outcome.startswith(
+        "self-service code"
+    )
 
 
 @pytest.fixture
-def approval(tmp_path):
-    sandbox = Sandbox(tmp_path / "bot.db", self_service="approval")
-    yield sandbox
-    sandbox.close()
+def approval(make_sandbox):
+    return make_sandbox(self_service="approval")
 
 
 def test_approval_mode_approved_and_declined(approval):
