@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from bot import create_app, ensure_webhook_secret
@@ -44,7 +46,17 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="serve Webex (or WEBEX_API_URL) at HOST:PORT"
     )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="send no reminders from this process (run `scheduler` once instead)",
+    )
     serve.set_defaults(run=_serve)
+
+    scheduler = commands.add_parser(
+        "scheduler", help="send reminders and the admin digest; no web server"
+    )
+    scheduler.set_defaults(run=_scheduler)
 
     register = commands.add_parser(
         "register-webhooks",
@@ -116,7 +128,13 @@ def _scheduler(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
     app = create_app(settings, start_workers=False)
-    start_scheduler(app.extensions["webex_go_bot"], blocking=True)
+    scheduler = start_scheduler(app.extensions["webex_go_bot"], paused=True)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    scheduler.resume()
+    stop.wait()
+    scheduler.shutdown(wait=True)
     return 0
 
 

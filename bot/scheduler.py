@@ -16,7 +16,6 @@ import uuid
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot import Runtime
 from handlers.reminders import SweepResult, run_sweep
@@ -41,13 +40,9 @@ class ReminderSweeper:
             return SweepResult()
 
 
-def start_scheduler(runtime: Runtime, *, blocking: bool = False):
-    """Schedule the sweep every ``REMINDER_SWEEP_MINUTES``; start it (and block)."""
-    scheduler = (
-        BlockingScheduler(timezone="UTC")
-        if blocking
-        else BackgroundScheduler(timezone="UTC")
-    )
+def start_scheduler(runtime: Runtime, *, paused: bool = False) -> BackgroundScheduler:
+    """Schedule the sweep every ``REMINDER_SWEEP_MINUTES`` in a background thread."""
+    scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         ReminderSweeper(runtime),
         "interval",
@@ -61,5 +56,5 @@ def start_scheduler(runtime: Runtime, *, blocking: bool = False):
     logger.info(
         "reminder sweep every %d minutes", runtime.settings.reminder_sweep_minutes
     )
-    scheduler.start()
+    scheduler.start(paused=paused)
     return scheduler
