@@ -15,8 +15,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from handlers.activation import mask, matching_id_of
 from handlers.commands import normalize_email
-from handlers.dispatch import render_error
 from handlers.errors import CommandError, NotFound
+from handlers.refusals import render_error
 from storage.devices import PHONE_EVENTS
 
 logger = logging.getLogger(__name__)

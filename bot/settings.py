@@ -117,7 +117,17 @@ def _whole(value: str) -> int:
         raise ValueError(f"is not a whole number: {value.strip()!r}") from None
 
 
+MAX_NUMBER = 10_000  # days, minutes, threads: beyond this a value is a typo
+
+
 def _positive(value: str) -> int:
+    number = _whole(value)
+    if not 1 <= number <= MAX_NUMBER:
+        raise ValueError(f"must be from 1 to {MAX_NUMBER}, not {value.strip()!r}")
+    return number
+
+
+def _count(value: str) -> int:
     number = _whole(value)
     if number < 1:
         raise ValueError(f"must be 1 or more, not {value.strip()!r}")
@@ -126,8 +136,8 @@ def _positive(value: str) -> int:
 
 def _non_negative(value: str) -> int:
     number = _whole(value)
-    if number < 0:
-        raise ValueError(f"must be 0 or more, not {value.strip()!r}")
+    if not 0 <= number <= MAX_NUMBER:
+        raise ValueError(f"must be from 0 to {MAX_NUMBER}, not {value.strip()!r}")
     return number
 
 
@@ -225,7 +235,7 @@ _variable("REMINDER_DAYS", "reminder_days", "comma-separated days, such as 30,7,
     _days
 )
 _variable("LICENSE_POOL_SIZE", "licence_pool_size", "the number of Webex Go licences")(
-    _positive
+    _count
 )
 _variable("SUPPRESS_EMAIL", "suppress_email", "true or false")(_flag)
 _variable("ESIM_CALLBACK_TOKEN", "esim_callback_token", "a long random string")(_text)

@@ -42,6 +42,8 @@ CONFIRMATION_FLAG = "1"
 MAX_FIELDS = 5
 # No SGP.22 limit was found (reference section 8); this only stops pasted novels.
 MAX_INPUT_LENGTH = 1000
+# Shorter IDs would show whole in their mask; longer ones no SM-DP+ issues.
+MIN_MATCHING_ID, MAX_MATCHING_ID = 8, 64
 MAX_HOST_LENGTH = 253
 
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -186,6 +188,12 @@ def _check_matching_id(matching_id: str) -> None:
     if not matching_id:
         raise CommandError("activation.matching_id_empty")
     if _MATCHING_ID.match(matching_id):
+        if not MIN_MATCHING_ID <= len(matching_id) <= MAX_MATCHING_ID:
+            raise CommandError(
+                "activation.matching_id_length",
+                low=MIN_MATCHING_ID,
+                high=MAX_MATCHING_ID,
+            )
         return
     if _MATCHING_ID.match(matching_id.upper()):
         raise CommandError("activation.matching_id_lowercase")

@@ -91,7 +91,8 @@ class CallHistoryCsv:
 
     def __init__(self, source: Source) -> None:
         self._lines = _text_lines(source)
-        self._reader = csv.reader(self._lines)
+        # strict: an unclosed quote is an error, not the rest of the file as one field
+        self._reader = csv.reader(self._lines, strict=True)
         try:
             self.header = self._read_header()
             self._columns = _used_columns(self.header)

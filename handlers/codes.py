@@ -26,10 +26,11 @@ def handle_add(services: Services, ctx: Context, command: Command) -> str:
 def handle_new_code(services: Services, ctx: Context, command: Command) -> str:
     """``new code [email]``: a fresh code, which cancels the earlier ones.
 
-    Written 1:1 about the writer's own line, it is self-service, with its limits.
+    About the writer's own line it is self-service, with its limits: always for
+    non-admins, and for admins when they write 1:1.
     """
     email = command.email or ctx.actor.email
-    if email == ctx.actor.email and ctx.room_type == "direct":
+    if email == ctx.actor.email and (ctx.room_type == "direct" or not ctx.is_admin):
         return handle_own_code(services, ctx)
 
     issued = services.devices.issue_code(email)

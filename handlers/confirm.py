@@ -22,7 +22,8 @@ def handle_confirmation(
     """Card inputs arrive as strings: only ``confirm == "true"`` acts."""
     texts = services.texts
     pending = services.confirmations.get(action.inputs.get("request", ""))
-    if pending is None or pending.message_id != action.message_id:
+    known = pending is not None and pending.action in CONFIRMED
+    if not known or pending.message_id != action.message_id:
         ctx.reply(services, texts.render("reply.confirmation_unknown"))
         return "refused: unknown confirmation"
     if not ctx.is_admin:

@@ -11,14 +11,20 @@ QR_FILENAME = "webex-go-activation.png"
 
 def build_activation_markdown(services: Services, issued: IssuedCode) -> str:
     activation = issued.activation
-    return services.texts.render(
-        "dm.code",
-        expires=issued.expires_at,
-        smdp_address=activation.smdp_address,
-        matching_id=activation.matching_id,
-        activation_string=activation.activation_string,
-        ios_link=activation.ios_install_link,
-        android_link=activation.android_install_link,
+    notice = ""
+    if activation.confirmation_required:
+        notice = "\n\n" + services.texts.render("activation.confirmation_code_notice")
+    return (
+        services.texts.render(
+            "dm.code",
+            expires=issued.expires_at,
+            smdp_address=activation.smdp_address,
+            matching_id=activation.matching_id,
+            activation_string=activation.activation_string,
+            ios_link=activation.ios_install_link,
+            android_link=activation.android_install_link,
+        )
+        + notice
     )
 
 

@@ -19,16 +19,15 @@ from handlers.commands import Command, command_text, parse_command
 from handlers.confirm import handle_confirmation
 from handlers.context import Context, Services
 from handlers.errors import ChatUnavailable, CommandError, NotAllowed, NotFound
-from handlers.external_codes import handle_handoff_card, handle_send_code, send_handoff
-from handlers.handoff import ControlHubHandOff
+from handlers.external_codes import handle_handoff_card, handle_send_code
+from handlers.handoff import ControlHubHandOff, send_handoff
 from handlers.help import handle_help
 from handlers.lines import handle_delete, handle_lost
 from handlers.ports import AttachmentAction, Message, Person
+from handlers.refusals import render_error
 from handlers.reminders import handle_reminders
 from handlers.report import handle_report
 from handlers.status import handle_status
-from handlers.texts import Texts
-from storage.models import LineStatus
 
 logger = logging.getLogger(__name__)
 
@@ -196,14 +195,3 @@ class Dispatcher:
             ctx.reply(self.services, markdown)
         except ChatUnavailable as error:
             logger.warning("could not reply: status=%s", error.status)
-
-
-def render_error(texts: Texts, error: CommandError) -> str:
-    """The reply for a refusal; a line status also gives its name and colour."""
-    params = dict(error.params)
-    status = params.get("status")
-    if isinstance(status, LineStatus):
-        params["status_name"] = texts.get(f"status.{status.value}.name")
-        params["colour"] = texts.get(f"status.{status.value}.colour")
-        params["icon"] = texts.get(f"status.{status.value}.icon")
-    return texts.render(error.key, **params)

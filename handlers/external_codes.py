@@ -16,13 +16,12 @@ from handlers.activation_input import (
     parse_activation_fields,
     parse_activation_input,
 )
-from handlers.cards import render_card
 from handlers.codes import deliver_code
 from handlers.commands import Command
 from handlers.context import Context, Services
 from handlers.errors import CommandError, NotAllowed
-from handlers.handoff import ControlHubHandOff
 from handlers.ports import AttachmentAction
+from handlers.refusals import render_error
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
@@ -46,6 +45,11 @@ def deliver_external(
     services: Services, ctx: Context, email: str, parsed: ParsedActivation
 ) -> str:
     """Record the code, DM it to its owner, confirm (masked) where the admin is."""
+    person = services.chat.find_person(email)
+    if person is None:
+        raise CommandError("error.unknown_person", email=email)
+    if person.type == "bot":
+        raise CommandError("external.not_a_person", email=email)
     issued = services.codebook.record_code(email, parsed.activation)
     outcome = deliver_code(
         services, ctx, issued, "external.sent", outcome="code delivered"
@@ -57,45 +61,28 @@ def deliver_external(
     return outcome
 
 
-def send_handoff(services: Services, ctx: Context, handoff: ControlHubHandOff) -> str:
-    """Name the Control Hub path and offer the card that brings the result back."""
-    texts, email = services.texts, handoff.email
-    steps = texts.render(handoff.key, email=email)
-    token = services.confirmations.create(
-        action="handoff",
-        line_email=email,
-        requested_by=ctx.actor.email,
-        room_id=ctx.room_id,
-    )
-    card = render_card(
-        "handoff",
-        {
-            "title": texts.render("controlhub.handoff_title", email=email),
-            "steps": steps,
-            "labels": texts.get("controlhub"),
-            "image_hint": texts.render("controlhub.handoff_image", email=email),
-            "submit_label": texts.render("controlhub.handoff_submit", email=email),
-            "email": email,
-            "token": token,
-        },
-    )
-    message_id = ctx.reply(services, steps, card)
-    services.confirmations.attach_message(token, message_id)
-    return f"handed off to Control Hub: {handoff.action}"
-
-
 def handle_handoff_card(
     services: Services, ctx: Context, action: AttachmentAction
 ) -> str:
     """The hand-off card came back: check what was entered, then deliver it once."""
     pending = services.confirmations.get(action.inputs.get("request", ""))
-    if pending is None or pending.message_id != action.message_id:
+    known = pending is not None and pending.action == "handoff"
+    if not known or pending.message_id != action.message_id:
         ctx.reply(services, services.texts.render("reply.confirmation_unknown"))
         return "refused: unknown hand-off"
     if not ctx.is_admin:
         raise NotAllowed("error.not_admin_card")
 
-    parsed = _parse_card(action.inputs)
+    try:
+        parsed = _parse_card(action.inputs)
+    except CommandError as error:
+        # Card inputs are private; the reason may quote them, so it goes 1:1.
+        services.chat.send(
+            to_person_email=ctx.actor.email,
+            markdown=render_error(services.texts, error),
+        )
+        ctx.reply(services, services.texts.render("controlhub.handoff_error_sent"))
+        return f"refused 1:1: {error.key}"
     if not services.confirmations.use(
         pending.token, used_by=ctx.actor.email, result="sent"
     ):

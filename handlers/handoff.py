@@ -10,6 +10,8 @@ Hub path and asks them to paste what Control Hub shows (see
 
 from __future__ import annotations
 
+from handlers.cards import render_card
+from handlers.context import Context, Services
 from handlers.errors import CommandError
 
 GENERATE_CODE = "generate_code"
@@ -32,3 +34,30 @@ class ControlHubHandOff(CommandError):
         super().__init__(f"controlhub.{action}", email=email)
         self.action = action
         self.email = email
+
+
+def send_handoff(services: Services, ctx: Context, handoff: ControlHubHandOff) -> str:
+    """Name the Control Hub path and offer the card that brings the result back."""
+    texts, email = services.texts, handoff.email
+    steps = texts.render(handoff.key, email=email)
+    token = services.confirmations.create(
+        action="handoff",
+        line_email=email,
+        requested_by=ctx.actor.email,
+        room_id=ctx.room_id,
+    )
+    card = render_card(
+        "handoff",
+        {
+            "title": texts.render("controlhub.handoff_title", email=email),
+            "steps": steps,
+            "labels": texts.get("controlhub"),
+            "image_hint": texts.render("controlhub.handoff_image", email=email),
+            "submit_label": texts.render("controlhub.handoff_submit", email=email),
+            "email": email,
+            "token": token,
+        },
+    )
+    message_id = ctx.reply(services, steps, card)
+    services.confirmations.attach_message(token, message_id)
+    return f"handed off to Control Hub: {handoff.action}"

@@ -34,6 +34,11 @@ def report_lost(services: Services, ctx: Context, email: str) -> str:
 def delete_line(services: Services, ctx: Context, email: str) -> str:
     """Confirmed: remove the line, free its licence, tell its owner what to do."""
     services.devices.delete_line(email)
+    if services.codebook not in (None, services.devices):
+        try:
+            services.codebook.delete_line(email)  # codes kept from Control Hub die too
+        except NotFound:
+            pass
     pool = services.devices.licence_pool()
     try:
         services.chat.send(

@@ -11,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 
 # At least 10 px per module and 300 px in all, with the standard 4-module quiet zone:
 # big enough to scan from a screen (shared/reference/stack-notes.md, section 2).
+MAX_PIXELS = 40_000_000
 MIN_SCALE = 10
 MIN_WIDTH_PX = 300
 QR_BORDER = 4
@@ -30,6 +31,8 @@ def read_qr_codes(image: bytes) -> list[str]:
     """The texts of the QR codes in an image; empty if it has none or is no image."""
     try:
         with Image.open(io.BytesIO(image)) as picture:
+            if picture.width * picture.height > MAX_PIXELS:
+                return []  # a screenshot is far smaller; this is no QR picture
             found = zxingcpp.read_barcodes(
                 picture, formats=zxingcpp.BarcodeFormat.QRCode
             )

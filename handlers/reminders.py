@@ -20,12 +20,15 @@ from handlers.context import Context, Services
 from handlers.delivery import send_activation
 from handlers.errors import ChatUnavailable
 from handlers.ports import IssuedCode
-from storage.models import CodeState, ReminderStatus
+from handlers.status import lines_with_codes
+from storage.models import CodeState, LineStatus, ReminderStatus
 from storage.reminders import EXPIRY_NOTICE, DueReminder
 
 logger = logging.getLogger(__name__)
 
 RETRY_DELAY = timedelta(minutes=5)
+# A reminder helps only a line that waits for a phone; an unknown state may be one.
+WAITING = (LineStatus.PENDING_ACTIVATION, LineStatus.UNKNOWN)
 DIGEST_EXPIRING_DAYS = 7
 
 
@@ -71,8 +74,7 @@ def _handle_code(
 ) -> None:
     store = services.reminders
     reminders.sort(key=lambda due: due.days_before)
-    state = reminders[0].code_state
-    if state in (CodeState.CANCELLED, CodeState.USED):
+    if not _still_wanted(services, reminders[0]):
         for due in reminders:
             store.finish(due.id, owner, ReminderStatus.CANCELLED)
         return
@@ -84,7 +86,7 @@ def _handle_code(
     if chosen.days_before == EXPIRY_NOTICE:
         store.expire_code(chosen.code_id)
         send = _send_expiry_notice
-    elif chosen.expires_at <= services.clock.now() or state is CodeState.EXPIRED:
+    elif chosen.expires_at <= services.clock.now():
         store.finish(chosen.id, owner, ReminderStatus.SKIPPED)
         result.skipped += 1
         return
@@ -96,13 +98,24 @@ def _handle_code(
         logger.warning(
             "reminder %s not sent (status=%s); retry later", chosen.id, error.status
         )
-        store.retry_later(
-            chosen.id, owner, timedelta(seconds=error.retry_after or 0) or RETRY_DELAY
-        )
+        delay = timedelta(seconds=error.retry_after or 0) or RETRY_DELAY
+        store.retry_later(chosen.id, owner, delay)
         result.retried += 1
         return
     store.finish(chosen.id, owner, ReminderStatus.SENT)
     result.sent += 1
+
+
+def _still_wanted(services: Services, due: DueReminder) -> bool:
+    """Checked just before sending, not at the claim: the code may have been
+    replaced or used, and the line set up or deleted, since."""
+    if services.reminders.code_state(due.code_id) not in (
+        CodeState.ACTIVE,
+        CodeState.EXPIRED,
+    ):
+        return False
+    line = services.devices.get_line(due.email)
+    return line is not None and line.status in WAITING
 
 
 def _send_reminder(services: Services, due: DueReminder) -> None:
@@ -199,7 +212,7 @@ def build_digest(services: Services, since: datetime, now: datetime) -> str | No
     horizon = now + timedelta(days=DIGEST_EXPIRING_DAYS)
     expiring = [
         line
-        for line in services.devices.list_lines()
+        for line in lines_with_codes(services)
         if line.code and now < line.code.expires_at <= horizon
     ]
     expired = services.digests.expired_since(since, now)

@@ -320,7 +320,10 @@ def _utc_day(value: object) -> date | None:
         return None
     if moment.tzinfo is None:
         return moment.date()
-    return moment.astimezone(UTC).date()
+    try:
+        return moment.astimezone(UTC).date()
+    except OverflowError:  # near year 1 or 9999: no UTC day to speak of
+        return None
 
 
 def _answered(record: Record) -> bool:

@@ -11,27 +11,46 @@ from handlers.confirm_cards import send_confirmation
 from handlers.context import Context, Services
 from handlers.delivery import send_activation
 from handlers.errors import CommandError, NotFound, RuleViolation
+from handlers.handoff import ControlHubHandOff, send_handoff
 from handlers.ports import IssuedCode
 from storage.models import LineStatus
 
 
 def handle_own_code(services: Services, ctx: Context) -> str:
-    """``new code`` written 1:1 about the writer's own line."""
+    """``new code`` about the writer's own line."""
     options, email = services.options, ctx.actor.email
     if options.self_service == "off":
         raise CommandError("self.off", support=options.support_contact)
     line = services.devices.get_line(email)
     if line is None:
         raise NotFound("self.no_line", support=options.support_contact)
+    if line.status is LineStatus.UNKNOWN:
+        raise RuleViolation("self.unknown_state", support=options.support_contact)
     if line.status is not LineStatus.PENDING_ACTIVATION:
         raise RuleViolation("self.line_not_pending", status=line.status)
     _take_a_slot(services, email)
 
     if options.self_service == "approval":
         return _ask_admins(services, ctx)
-    issued = services.devices.issue_code(email)
+    try:
+        issued = services.devices.issue_code(email)
+    except ControlHubHandOff as handoff:
+        return _forward_handoff(services, ctx, handoff)
     _send(services, issued, "reply.code_issued_self")
     return f"self-service code issued ({issued.activation.masked})"
+
+
+def _forward_handoff(
+    services: Services, ctx: Context, handoff: ControlHubHandOff
+) -> str:
+    """Codes are made in Control Hub: the admins get the hand-off, not the person."""
+    room_id = services.options.admin_room_id
+    if room_id is None:
+        raise CommandError("self.off", support=services.options.support_contact)
+    admins = Context(ctx.actor, room_id, "group", is_admin=False)
+    send_handoff(services, admins, handoff)
+    ctx.reply(services, services.texts.render("self.forwarded_to_admins"))
+    return "self-service request handed to the admins"
 
 
 def approve_own_code(services: Services, ctx: Context, email: str) -> str:

@@ -42,6 +42,16 @@ def find_line(services: Services, email: str) -> LineInfo | None:
     return replace(line, code=kept.code) if kept else line
 
 
+def lines_with_codes(services: Services) -> list[LineInfo]:
+    """Every line, each with its code from the code book when the device service
+    (Control Hub) cannot tell."""
+    lines = services.devices.list_lines()
+    if services.codebook is None or services.codebook is services.devices:
+        return lines
+    kept = {line.email: line.code for line in services.codebook.list_lines()}
+    return [replace(line, code=line.code or kept.get(line.email)) for line in lines]
+
+
 def describe_line(texts: Texts, line: LineInfo) -> str:
     status = texts.get(f"status.{line.status.value}")
     summary = texts.render("reply.status", email=line.email, **status)
@@ -65,7 +75,7 @@ def build_line_card(services: Services, line: LineInfo) -> dict:
 def build_overview_card(services: Services) -> tuple[dict, str]:
     """The overview card and its fallback text."""
     texts, devices = services.texts, services.devices
-    lines, pool = devices.list_lines(), devices.licence_pool()
+    lines, pool = lines_with_codes(services), devices.licence_pool()
     groups = [_group(texts, status, lines) for status in LineStatus]
     groups = [group for group in groups if group["lines"]]
     expiring = _expiring(services, lines)

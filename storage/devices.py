@@ -111,6 +111,14 @@ class EmbeddedDeviceService:
                 raise RuleViolation("external.duplicate", email=email)
             line = _find_line(session, email)
             now = self._now()
+            if line is not None and line.status in (
+                LineStatus.ONLINE,
+                LineStatus.OFFLINE,
+            ):
+                # A new code is possible only while the line waits for a phone.
+                raise RuleViolation(
+                    "error.line_not_pending", email=email, status=line.status
+                )
             if line is None:
                 _check_pool(session, self._pool_size)
                 line = Line(
@@ -146,7 +154,8 @@ class EmbeddedDeviceService:
     def activate(self, activation_string: str) -> str:
         with transaction(self._engine) as session:
             code = _code_of(session, activation_string)
-            if code is None:
+            # Codes delivered from elsewhere belong to another SM-DP+.
+            if code is None or code.smdp_address.lower() != self._smdp_address.lower():
                 raise NotFound("phone.code_unknown")
             now = self._now()
             if code.state == CodeState.ACTIVE and code.expires_at <= now:

@@ -167,6 +167,12 @@ class SqlReminders:
             )
             return changed.rowcount == 1
 
+    def code_state(self, code_id: int) -> CodeState | None:
+        """The code's state now; None if it was deleted."""
+        with transaction(self._engine) as session:
+            code = session.get(ActivationCode, code_id)
+            return None if code is None else code.state
+
     def upcoming(self, limit: int = 20) -> list[Reminder]:
         with transaction(self._engine) as session:
             query = (

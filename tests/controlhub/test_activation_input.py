@@ -18,17 +18,17 @@ from handlers.errors import CommandError
 from handlers.qr import make_qr_png
 
 SMDP = "smdp.example.com"
-CODE = "ABC-123"
+CODE = "ABCD-1234"
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "LPA:1$smdp.example.com$ABC-123",
-        "lpa:1$smdp.example.com$ABC-123",
-        "Lpa:1$smdp.example.com$ABC-123",
-        "1$smdp.example.com$ABC-123",
-        "  LPA:1$smdp.example.com$ABC-123\n",
+        "LPA:1$smdp.example.com$ABCD-1234",
+        "lpa:1$smdp.example.com$ABCD-1234",
+        "Lpa:1$smdp.example.com$ABCD-1234",
+        "1$smdp.example.com$ABCD-1234",
+        "  LPA:1$smdp.example.com$ABCD-1234\n",
     ],
 )
 def test_a_plain_activation_string_is_accepted(text):
@@ -37,7 +37,7 @@ def test_a_plain_activation_string_is_accepted(text):
     assert parsed.activation == ActivationData(SMDP, CODE)
     assert parsed.confirmation_required is False
     assert parsed.smdp_oid is None
-    assert parsed.activation_string == "LPA:1$smdp.example.com$ABC-123"
+    assert parsed.activation_string == "LPA:1$smdp.example.com$ABCD-1234"
 
 
 def test_an_smdp_oid_is_kept():
@@ -54,32 +54,32 @@ def test_an_smdp_oid_is_kept():
 
 
 def test_the_confirmation_flag_may_follow_an_empty_oid():
-    parsed = parse_activation_input("1$smdp.example.com$ABC-123$$1")
+    parsed = parse_activation_input("1$smdp.example.com$ABCD-1234$$1")
 
     assert parsed.confirmation_required is True
     assert parsed.smdp_oid is None
-    assert parsed.activation_code == "1$smdp.example.com$ABC-123$$1"
+    assert parsed.activation_code == "1$smdp.example.com$ABCD-1234$$1"
     assert needs_confirmation_code_notice(parsed) is True
 
 
 def test_oid_and_flag_together():
-    parsed = parse_activation_input("1$smdp.example.com$ABC-123$1.3.6.1$1")
+    parsed = parse_activation_input("1$smdp.example.com$ABCD-1234$1.3.6.1$1")
 
     assert parsed.smdp_oid == "1.3.6.1"
     assert parsed.confirmation_required is True
-    assert parsed.activation_string == "LPA:1$smdp.example.com$ABC-123$1.3.6.1$1"
+    assert parsed.activation_string == "LPA:1$smdp.example.com$ABCD-1234$1.3.6.1$1"
 
 
 def test_no_confirmation_code_ever_reaches_the_qr_string():
-    parsed = parse_activation_input("1$smdp.example.com$ABC-123$$1")
+    parsed = parse_activation_input("1$smdp.example.com$ABCD-1234$$1")
 
     # The flag tells the phone to ask; the code itself is in no string.
-    assert parsed.activation.activation_string == "LPA:1$smdp.example.com$ABC-123$$1"
-    assert parsed.activation_string == "LPA:1$smdp.example.com$ABC-123$$1"
+    assert parsed.activation.activation_string == "LPA:1$smdp.example.com$ABCD-1234$$1"
+    assert parsed.activation_string == "LPA:1$smdp.example.com$ABCD-1234$$1"
     assert needs_confirmation_code_notice(parse_activation_input(CODE_STRING)) is False
 
 
-CODE_STRING = "LPA:1$smdp.example.com$ABC-123"
+CODE_STRING = "LPA:1$smdp.example.com$ABCD-1234"
 
 
 @pytest.mark.parametrize(
@@ -90,30 +90,34 @@ CODE_STRING = "LPA:1$smdp.example.com$ABC-123"
         ("LPA:", "activation.empty_input", {}),
         ("hello world", "activation.not_activation_string", {}),
         ("https://example.com/esim", "activation.not_activation_string", {}),
-        ("ABC-123", "activation.not_activation_string", {}),
+        ("ABCD-1234", "activation.not_activation_string", {}),
         ("abc$def$GHI", "activation.not_activation_string", {}),
-        ("2$smdp.example.com$ABC-123", "activation.wrong_format", {"format": "2"}),
-        ("LPA:0$smdp.example.com$ABC-123", "activation.wrong_format", {"format": "0"}),
-        ("LPA:1$$ABC-123", "activation.smdp_address_empty", {}),
+        ("2$smdp.example.com$ABCD-1234", "activation.wrong_format", {"format": "2"}),
+        (
+            "LPA:0$smdp.example.com$ABCD-1234",
+            "activation.wrong_format",
+            {"format": "0"},
+        ),
+        ("LPA:1$$ABCD-1234", "activation.smdp_address_empty", {}),
         ("1$smdp.example.com$", "activation.matching_id_empty", {}),
         ("1$smdp.example.com", "activation.matching_id_empty", {}),
         (
-            "1$https://smdp.example.com$ABC-123",
+            "1$https://smdp.example.com$ABCD-1234",
             "activation.smdp_address_scheme",
             {"host": "https://smdp.example.com"},
         ),
         (
-            "1$http:smdp.example.com$ABC-123",
+            "1$http:smdp.example.com$ABCD-1234",
             "activation.smdp_address_scheme",
             {"host": "http:smdp.example.com"},
         ),
         (
-            "1$smdp.example.com/es2plus$ABC-123",
+            "1$smdp.example.com/es2plus$ABCD-1234",
             "activation.smdp_address_path",
             {"host": "smdp.example.com/es2plus"},
         ),
-        ("1$smdp example.com$ABC-123", "activation.smdp_address_spaces", {}),
-        ("1$smdp.example.com$abc-123", "activation.matching_id_lowercase", {}),
+        ("1$smdp example.com$ABCD-1234", "activation.smdp_address_spaces", {}),
+        ("1$smdp.example.com$abcd-1234", "activation.matching_id_lowercase", {}),
         ("1$smdp.example.com$ABC-12x", "activation.matching_id_lowercase", {}),
         (
             "1$smdp.example.com$ABC 123",
@@ -126,17 +130,17 @@ CODE_STRING = "LPA:1$smdp.example.com$ABC-123"
             {"characters": ". _"},
         ),
         (
-            "1$smdp.example.com$ABC-123$1.3.x",
+            "1$smdp.example.com$ABCD-1234$1.3.x",
             "activation.oid_invalid",
             {"oid": "1.3.x"},
         ),
         (
-            "1$smdp.example.com$ABC-123$$2",
+            "1$smdp.example.com$ABCD-1234$$2",
             "activation.confirmation_flag_invalid",
             {"flag": "2"},
         ),
         (
-            "1$smdp.example.com$ABC-123$1.3$1$extra",
+            "1$smdp.example.com$ABCD-1234$1.3$1$extra",
             "activation.too_many_fields",
             {"count": 6},
         ),
@@ -168,7 +172,7 @@ def test_each_malformed_string_names_what_is_wrong(text, key, params):
 )
 def test_an_smdp_address_must_be_a_host_name(host):
     with pytest.raises(CommandError) as caught:
-        parse_activation_input(f"1${host}$ABC-123")
+        parse_activation_input(f"1${host}$ABCD-1234")
 
     assert caught.value.key == "activation.smdp_address_invalid"
 
@@ -177,7 +181,7 @@ def test_an_smdp_address_must_be_a_host_name(host):
     "host", ["a.b", "SMDP.EXAMPLE.COM", "sm-v4-123.prod.example.co.uk", "x1.e164.io"]
 )
 def test_host_names_in_any_case_are_accepted_as_given(host):
-    assert parse_activation_input(f"1${host}$ABC-123").activation.smdp_address == host
+    assert parse_activation_input(f"1${host}$ABCD-1234").activation.smdp_address == host
 
 
 def test_errors_never_carry_the_matching_id():
@@ -199,7 +203,7 @@ def test_the_parsed_repr_masks_the_matching_id():
 
 
 def test_the_two_card_fields_are_accepted():
-    parsed = parse_activation_fields(" smdp.example.com ", " ABC-123\n")
+    parsed = parse_activation_fields(" smdp.example.com ", " ABCD-1234\n")
 
     assert parsed == ParsedActivation(ActivationData(SMDP, CODE))
     assert parsed.activation_string == CODE_STRING
@@ -214,9 +218,9 @@ def test_the_two_card_fields_are_accepted():
         ("https://smdp.example.com", CODE, "activation.smdp_address_scheme"),
         ("smdp.example.com/x", CODE, "activation.smdp_address_path"),
         ("smdp.example.com$", CODE, "activation.smdp_address_dollar"),
-        (SMDP, "LPA:1$smdp.example.com$ABC-123", "activation.matching_id_dollar"),
+        (SMDP, "LPA:1$smdp.example.com$ABCD-1234", "activation.matching_id_dollar"),
         (SMDP, "ABC$123", "activation.matching_id_dollar"),
-        (SMDP, "abc-123", "activation.matching_id_lowercase"),
+        (SMDP, "abcd-1234", "activation.matching_id_lowercase"),
         (SMDP, "ABC 123", "activation.matching_id_invalid"),
         ("smdp", CODE, "activation.smdp_address_invalid"),
     ],
@@ -251,7 +255,7 @@ def test_a_qr_of_an_activation_string_is_read():
 
 
 def test_the_bots_own_qr_png_and_a_jpeg_photo_are_read():
-    png = make_qr_png("LPA:1$smdp.example.com$ABC-123$$1")
+    png = make_qr_png("LPA:1$smdp.example.com$ABCD-1234$$1")
 
     for image in (png, _convert(png, "JPEG")):
         parsed = decode_activation_image(image)
@@ -308,7 +312,7 @@ def test_a_url_beside_an_activation_qr_is_ignored():
 
 
 def test_two_different_activation_codes_in_one_image_are_refused():
-    image = _side_by_side(_png(CODE_STRING), _png("LPA:1$smdp.example.com$XYZ-789"))
+    image = _side_by_side(_png(CODE_STRING), _png("LPA:1$smdp.example.com$WXYZ-6789"))
 
     with pytest.raises(CommandError) as caught:
         decode_activation_image(image)

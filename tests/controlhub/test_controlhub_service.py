@@ -277,7 +277,7 @@ def test_record_code_gives_the_90_day_expiry_and_calls_nothing(
     device_server, controlhub
 ):
     issued_at = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-    activation = ActivationData("smdp.example.com", "ABC-123")
+    activation = ActivationData("smdp.example.com", "ABCD-1234")
 
     issued = controlhub.record_code(ALICE, activation, issued_at)
 

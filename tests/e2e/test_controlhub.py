@@ -135,7 +135,7 @@ def test_lost_stolen_completed_by_attaching_the_qr_image(hub):
     [
         ("https://smdp.example.com", "not an eSIM activation string"),
         ("LPA:1$https://smdp.example.com$ABC", "web prefix"),
-        ("LPA:1$smdp.example.com$abc-123", "lower-case"),
+        ("LPA:1$smdp.example.com$abcd-1234", "lower-case"),
         ("LPA:1$$ABC", "SM-DP+ address is missing"),
     ],
 )
