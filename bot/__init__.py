@@ -11,11 +11,13 @@ from datetime import timedelta
 
 from flask import Flask, jsonify
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cdr import CdrCallHistory
 from bot.controlhub import ControlHubDeviceService
 from bot.logs import configure_logging
 from bot.phone import blueprint as phone_blueprint
+from bot.registration import webhook_problems
 from bot.settings import Settings, SettingsError, require
 from bot.webex import WebexChat
 from bot.webhook import blueprint as webhook_blueprint
@@ -25,6 +27,7 @@ from handlers.clock import Clock
 from handlers.commands import load_command_specs
 from handlers.context import Options, Services
 from handlers.dispatch import Dispatcher
+from handlers.errors import ChatUnavailable
 from handlers.ports import Chat
 from handlers.texts import Texts
 from storage.audit import SqlAuditLog
@@ -33,9 +36,11 @@ from storage.db import make_engine
 from storage.devices import EmbeddedDeviceService
 from storage.limits import SqlRequestLimits
 from storage.reminders import ReminderPolicy, SqlDigestLog, SqlReminders
+from storage.schema import SchemaOutdated, check_schema
 from storage.state import get_value, set_value_once
 
 SECRET_NAME = "webhook_secret"
+NOT_REGISTERED = "not registered by this process (no PUBLIC_URL)"
 NO_SECRET = (
     "WEBEX_WEBHOOK_SECRET is not set and none was generated: set WEBEX_WEBHOOK_SECRET"
     " to a long random string, or run `webex-go-bot register-webhooks` to make one."
@@ -70,6 +75,10 @@ def create_app(
     configure_logging(settings.log_level)
     require(settings, "WEBEX_BOT_TOKEN")
     engine = engine or make_engine(settings.database_url)
+    try:
+        check_schema(engine)
+    except SchemaOutdated as error:
+        raise SettingsError([f"DATABASE_URL: {error}."]) from None
     secret = webhook_secret(settings, engine)
     if not secret:
         raise SettingsError([NO_SECRET])
@@ -83,6 +92,7 @@ def create_app(
     if settings.device_service == "embedded":
         app.register_blueprint(phone_blueprint)
     app.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))
+    app.add_url_rule("/readyz", "readyz", lambda: readiness(runtime))
     if start_workers:
         runtime.workers.start()
     return app
@@ -160,6 +170,26 @@ def _options(settings: Settings) -> Options:
         reminder_hour=settings.reminder_hour,
         timezone=settings.timezone,
     )
+
+
+def readiness(runtime: Runtime):
+    """``/readyz``: the database answers and, with PUBLIC_URL, webhooks are active."""
+    checks = {"database": "ok", "webhooks": NOT_REGISTERED}
+    try:
+        with runtime.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError as error:
+        checks["database"] = f"unreachable: {type(error).__name__}"
+    if runtime.settings.public_url:
+        try:
+            problems = webhook_problems(
+                runtime.services.chat, runtime.settings.public_url
+            )
+            checks["webhooks"] = "; ".join(problems) or "ok"
+        except ChatUnavailable as error:
+            checks["webhooks"] = f"Webex unavailable: {error.status}"
+    ready = checks["database"] == "ok" and checks["webhooks"] in ("ok", NOT_REGISTERED)
+    return jsonify(ready=ready, **checks), 200 if ready else 503
 
 
 def webhook_secret(settings: Settings, engine: Engine) -> str | None:

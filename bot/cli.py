@@ -9,16 +9,19 @@ import sys
 import threading
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from bot import create_app, ensure_webhook_secret
 from bot.logs import configure_logging
 from bot.registration import register_webhooks, webhook_url
 from bot.report_cli import add_report_command
 from bot.scheduler import start_scheduler
 from bot.server import serve_until_stopped
-from bot.settings import SettingsError, load_settings, require
+from bot.settings import Settings, SettingsError, load_settings, require
 from bot.webex import WebexChat
 from handlers.errors import ChatUnavailable
 from storage.db import make_engine
+from storage.schema import SchemaOutdated, check_schema, upgrade_schema
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_demo)
 
+    database = commands.add_parser("db", help="the database schema")
+    database.add_argument("action", choices=("upgrade",), help="upgrade: to the newest")
+    database.set_defaults(run=_database)
+
     emulator = commands.add_parser("emulator", help="run the Webex API emulator alone")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8090)
@@ -105,7 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
     require(settings, "WEBEX_BOT_TOKEN")
-    engine = make_engine(settings.database_url)
+    engine = _current_database(settings)
     if settings.public_url:
         secret = ensure_webhook_secret(settings, engine)
         chat = WebexChat(settings.bot_token or "", settings.api_url)
@@ -138,11 +145,30 @@ def _scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+def _current_database(settings: Settings) -> Engine:
+    """The engine, if its schema is the newest; else SettingsError naming the fix."""
+    engine = make_engine(settings.database_url)
+    try:
+        check_schema(engine)
+    except SchemaOutdated as error:
+        raise SettingsError([f"DATABASE_URL: {error}."]) from None
+    return engine
+
+
+def _database(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    upgrade_schema(engine)
+    print("The database schema is up to date.")
+    return 0
+
+
 def _register(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level)
     require(settings, "WEBEX_BOT_TOKEN", "PUBLIC_URL")
-    engine = make_engine(settings.database_url)
+    engine = _current_database(settings)
     secret = ensure_webhook_secret(settings, engine)
     chat = WebexChat(settings.bot_token or "", settings.api_url)
     for name, action in register_webhooks(chat, settings.public_url or "", secret):

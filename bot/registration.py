@@ -78,3 +78,28 @@ def _same(hook, subscription: Subscription) -> bool:
         and hook.event == subscription.event
         and (hook.filter or None) == subscription.filter
     )
+
+
+def webhook_problems(chat: WebexChat, public_url: str) -> list[str]:
+    """What is wrong with the bot's webhooks: missing, inactive, or aimed elsewhere."""
+    target = webhook_url(public_url)
+    existing = chat.list_webhooks()
+    problems = []
+    for subscription in load_subscriptions():
+        matches = [hook for hook in existing if _same(hook, subscription)]
+        if not matches:
+            problems.append(f"{subscription.name}: missing")
+        elif any(hook.status != "active" for hook in matches):
+            problems.append(f"{subscription.name}: inactive")
+        elif any(hook.targetUrl != target for hook in matches):
+            problems.append(f"{subscription.name}: points elsewhere")
+    return problems
+
+
+def repair_webhooks(chat: WebexChat, public_url: str, secret: str) -> list[str]:
+    """Re-activate or re-create the webhooks if anything is wrong; return what was."""
+    problems = webhook_problems(chat, public_url)
+    if problems:
+        logger.warning("webhooks need repair: %s", "; ".join(problems))
+        register_webhooks(chat, public_url, secret)
+    return problems

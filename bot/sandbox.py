@@ -25,7 +25,9 @@ from emulator import Emulator, EmulatorServer, seed_demo
 from emulator.cdr import records_from_csv
 from emulator.phone import PhoneResult, PhoneSimulator
 from handlers.texts import MANIFEST
+from storage.db import make_engine
 from storage.events import count_unfinished_events
+from storage.schema import upgrade_schema
 
 ADMIN_EMAIL = "admin@example.com"
 BOT_EMAIL = "gobot@webex.bot"
@@ -76,9 +78,14 @@ class Sandbox:
         self.settings = load_settings(
             environ={}, env_file=None, **(defaults | settings)
         )
-        self.app = create_app(self.settings)
+        self.engine = make_engine(self.settings.database_url)
+        upgrade_schema(self.engine)
+        self.app = create_app(self.settings, engine=self.engine)
         self.runtime: Runtime = self.app.extensions["webex_go_bot"]
         self.bot_server = BackgroundServer(self.app).start()
+        # Only now is the address known that Webex (the emulator) should call.
+        self.settings = replace(self.settings, public_url=self.bot_server.url)
+        self.runtime.settings = self.settings
         register_webhooks(
             self.runtime.services.chat, self.bot_server.url, self.runtime.secret
         )

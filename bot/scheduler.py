@@ -18,11 +18,34 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import Runtime
+from bot.registration import repair_webhooks
+from handlers.errors import ChatUnavailable
 from handlers.reminders import SweepResult, run_sweep
 
 logger = logging.getLogger(__name__)
 
 SWEEP_JOB_ID = "reminder-sweep"
+WEBHOOK_JOB_ID = "webhook-health"
+WEBHOOK_CHECK_MINUTES = 15
+
+
+class WebhookHealth:
+    """Webex marks a webhook inactive after failed deliveries; put it right."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def __call__(self) -> list[str]:
+        settings = self.runtime.settings
+        try:
+            return repair_webhooks(
+                self.runtime.services.chat,
+                settings.public_url or "",
+                self.runtime.secret,
+            )
+        except ChatUnavailable as error:
+            logger.warning("webhook check failed: status=%s", error.status)
+            return []
 
 
 class ReminderSweeper:
@@ -53,6 +76,16 @@ def start_scheduler(runtime: Runtime, *, paused: bool = False) -> BackgroundSche
         coalesce=True,
         next_run_time=datetime.now(UTC),
     )
+    if runtime.settings.public_url:
+        scheduler.add_job(
+            WebhookHealth(runtime),
+            "interval",
+            minutes=WEBHOOK_CHECK_MINUTES,
+            id=WEBHOOK_JOB_ID,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+        )
     logger.info(
         "reminder sweep every %d minutes", runtime.settings.reminder_sweep_minutes
     )

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from storage import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
@@ -15,7 +15,7 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 15
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` and the tables it needs.
+    """Create an engine for ``url`` (``storage.schema`` makes the tables).
 
     SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for every transaction:
     pysqlite otherwise starts a transaction only at the first write, so a
@@ -35,7 +35,6 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _begin_immediate)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
     return engine
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 from bot.settings import _VARIABLES as SETTINGS_VARIABLES
 from handlers.clock import Clock
 from storage.db import make_engine
+from storage.schema import upgrade_schema
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 LOCAL_FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -85,6 +86,7 @@ def _empty_database(url: str) -> None:
 @pytest.fixture
 def engine(database_url):
     engine = make_engine(database_url)
+    upgrade_schema(engine)
     yield engine
     engine.dispose()
 

@@ -52,6 +52,11 @@ def _start(command, environment, tmp_path):
     )
 
 
+def _finish(process):
+    output, _ = process.communicate(timeout=60)
+    return process.returncode, output
+
+
 def _wait_for(url, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -80,6 +85,7 @@ def test_serve_registers_webhooks_once_answers_and_stops_on_sigterm(emulator, tm
     port = _free_port()
     environment = _serve_environment(server, tmp_path, port)
 
+    assert _finish(_start(["db", "upgrade"], environment, tmp_path))[0] == 0
     outputs = []
     for run in (1, 2):  # a restart reuses the webhooks it made before
         process = _start(["serve"], environment, tmp_path)
@@ -136,9 +142,19 @@ def test_the_scheduler_process_starts_and_stops_cleanly(emulator, tmp_path):
     _emu, _org, server = emulator
     environment = _serve_environment(server, tmp_path, _free_port())
     environment["WEBEX_WEBHOOK_SECRET"] = "secret-for-the-scheduler"
+    assert _finish(_start(["db", "upgrade"], environment, tmp_path))[0] == 0
     process = _start(["scheduler"], environment, tmp_path)
     time.sleep(3)
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "reminder sweep every 5 minutes" in output
+
+
+def test_serve_refuses_an_outdated_schema_and_says_what_to_run(emulator, tmp_path):
+    _emu, _org, server = emulator
+    environment = _serve_environment(server, tmp_path, _free_port())
+    process = _start(["serve"], environment, tmp_path)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert "run `webex-go-bot db upgrade`" in output

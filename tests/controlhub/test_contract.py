@@ -24,6 +24,7 @@ from handlers.ports import DeviceService
 from storage.db import make_engine
 from storage.devices import EmbeddedDeviceService
 from storage.models import LineStatus
+from storage.schema import upgrade_schema
 
 ALICE, BOB, CAROL, DAN = (
     f"{name}@example.com" for name in ("alice", "bob", "carol", "dan")
@@ -46,8 +47,10 @@ class Adapter:
 def _embedded(request) -> Adapter:
     # The contract is about the adapters; the database suite covers PostgreSQL.
     database = request.getfixturevalue("tmp_path") / "contract.db"
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade_schema(engine)
     devices = EmbeddedDeviceService(
-        make_engine(f"sqlite:///{database}"),
+        engine,
         smdp_address="smdp.test.example",
         code_ttl=timedelta(days=90),
         now=request.getfixturevalue("clock").now,

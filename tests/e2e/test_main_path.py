@@ -153,3 +153,29 @@ def test_no_secret_reaches_the_log(sandbox, caplog):
     assert "event messages/created" in log  # the log was captured at all
     for secret in secrets:
         assert secret not in log
+
+
+def test_readyz_reports_inactive_webhooks_and_the_health_check_repairs_them(sandbox):
+    from bot.scheduler import WebhookHealth
+
+    url = sandbox.bot_server.url
+    assert requests.get(f"{url}/healthz", timeout=5).json() == {"status": "ok"}
+    assert requests.get(f"{url}/readyz", timeout=5).status_code == 200
+    bot = sandbox.client("gobot@webex.bot")
+    [hook, *_] = list(bot.webhooks.list())
+    bot.webhooks.update(
+        hook.id, name=hook.name, targetUrl=hook.targetUrl, status="inactive"
+    )
+    for other in list(bot.webhooks.list())[1:2]:
+        bot.webhooks.delete(other.id)
+
+    unready = requests.get(f"{url}/readyz", timeout=5)
+    repaired = WebhookHealth(sandbox.runtime)()
+
+    assert unready.status_code == 503 and "inactive" in unready.json()["webhooks"]
+    assert any("inactive" in p for p in repaired) and any(
+        "missing" in p for p in repaired
+    )
+    assert requests.get(f"{url}/readyz", timeout=5).status_code == 200
+    assert {h.status for h in bot.webhooks.list()} == {"active"}
+    assert len(list(bot.webhooks.list())) == 3
