@@ -9,6 +9,8 @@ database. Run ``webex-go-bot register-webhooks`` before, and one
 
 from __future__ import annotations
 
+import atexit
+
 from flask import Flask
 
 from bot import create_app
@@ -17,4 +19,7 @@ from bot.settings import load_settings
 
 def create() -> Flask:
     """Build the app from the environment and ``.env`` (the schema must be current)."""
-    return create_app(load_settings())
+    app = create_app(load_settings())
+    # A worker that gunicorn stops finishes the events in hand (bounded) first.
+    atexit.register(app.extensions["webex_go_bot"].workers.stop)
+    return app
