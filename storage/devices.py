@@ -46,20 +46,27 @@ class EmbeddedDeviceService:
             line = _find_line(session, email)
             if line is None:
                 return None
-            code = _active_code(session, line)
-            if code is not None and code.expires_at <= self._now():
-                code = None  # expired, though the sweep may not have marked it yet
+            code = _current(_active_code(session, line), self._now())
             return LineInfo(email=line.email, status=line.status, code=_code_info(code))
 
     def list_lines(self) -> list[LineInfo]:
+        # One query: each line with its active code, if any (a line has at most one).
+        query = (
+            select(Line, ActivationCode)
+            .outerjoin(
+                ActivationCode,
+                (ActivationCode.line_id == Line.id)
+                & (ActivationCode.state == CodeState.ACTIVE),
+            )
+            .order_by(Line.email)
+        )
+        now = self._now()
         with transaction(self._engine) as session:
-            lines = session.exec(select(Line).order_by(Line.email)).all()
-            return [
-                LineInfo(
-                    line.email, line.status, _code_info(_active_code(session, line))
-                )
-                for line in lines
-            ]
+            rows = session.exec(query).all()
+        return [
+            LineInfo(line.email, line.status, _code_info(_current(code, now)))
+            for line, code in rows
+        ]
 
     def licence_pool(self) -> LicencePool:
         with transaction(self._engine) as session:
@@ -292,6 +299,11 @@ def _end_codes(session: Session, line: Line, state: CodeState, now: datetime) ->
         )
         .values(state=state, ended_at=now)
     )
+
+
+def _current(code: ActivationCode | None, now: datetime) -> ActivationCode | None:
+    """The code unless its time is up (the sweep may not have marked it yet)."""
+    return code if code is not None and code.expires_at > now else None
 
 
 def _code_info(code: ActivationCode | None) -> CodeInfo | None:

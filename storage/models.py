@@ -69,7 +69,7 @@ class ActivationCode(SQLModel, table=True):
     matching_id: str = Field(unique=True, max_length=64)
     smdp_oid: str | None = Field(default=None, max_length=1000)
     confirmation_required: bool = False
-    state: CodeState = Field(index=True)
+    state: CodeState
     issued_at: datetime = _time()
     expires_at: datetime = _time(index=True)
     ended_at: datetime | None = _time(default=None, nullable=True)

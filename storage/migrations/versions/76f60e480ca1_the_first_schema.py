@@ -1,8 +1,8 @@
 """the first schema
 
-Revision ID: 6e77effc0829
+Revision ID: 76f60e480ca1
 Revises:
-Create Date: 2026-12-04 18:29:27.526781
+Create Date: 2026-12-04 18:53:27.334847
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 
 import storage.models
 
-revision = "6e77effc0829"
+revision = "76f60e480ca1"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -191,9 +191,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_activation_code_line_id"), ["line_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_activation_code_state"), ["state"], unique=False
-        )
 
     op.create_table(
         "reminder",
@@ -254,7 +251,6 @@ def downgrade() -> None:
 
     op.drop_table("reminder")
     with op.batch_alter_table("activation_code", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_activation_code_state"))
         batch_op.drop_index(batch_op.f("ix_activation_code_line_id"))
         batch_op.drop_index(batch_op.f("ix_activation_code_expires_at"))
 
