@@ -256,7 +256,8 @@ class DigestLog(Protocol):
     def claim(self, now: datetime, is_due) -> datetime | None:
         """Atomically record a digest if ``is_due(last)``; return the last time."""
 
-    def expired_since(self, since: datetime, now: datetime) -> list: ...
+    def unused_codes(self, start: datetime, end: datetime) -> list:
+        """Unused codes whose time runs out in (start, end], soonest first."""
 
 
 class RequestLimits(Protocol):

@@ -20,7 +20,6 @@ from handlers.context import Context, Services
 from handlers.delivery import send_activation
 from handlers.errors import ChatUnavailable
 from handlers.ports import IssuedCode
-from handlers.status import lines_with_codes
 from storage.models import CodeState, LineStatus, ReminderStatus
 from storage.reminders import EXPIRY_NOTICE, DueReminder
 
@@ -175,6 +174,8 @@ def _kind(texts, days_before: int) -> str:
 
 
 def _send_digest_if_due(services: Services) -> int:
+    if not services.options.admin_room_ids:
+        return 0  # no admin room to read it
     now = services.clock.now()
     since = services.digests.claim(now, lambda last: _digest_due(services, last, now))
     if since is None:
@@ -208,24 +209,20 @@ def _digest_due(services: Services, last: datetime | None, now: datetime) -> boo
 
 
 def build_digest(services: Services, since: datetime, now: datetime) -> str | None:
-    texts = services.texts
-    horizon = now + timedelta(days=DIGEST_EXPIRING_DAYS)
-    expiring = [
-        line
-        for line in lines_with_codes(services)
-        if line.code and now < line.code.expires_at <= horizon
-    ]
-    expired = services.digests.expired_since(since, now)
-    lines = [texts.render("reminder.digest_title", days=DIGEST_EXPIRING_DAYS)]
+    """Codes expiring within a week, and codes that expired since ``since``."""
+    texts, digests = services.texts, services.digests
+    expiring = digests.unused_codes(now, now + timedelta(days=DIGEST_EXPIRING_DAYS))
+    expired = digests.unused_codes(since, now)
     if not expiring and not expired:
         return None
-    for line in sorted(expiring, key=lambda line: line.code.expires_at):
+    lines = [texts.render("reminder.digest_title", days=DIGEST_EXPIRING_DAYS)]
+    for code in expiring:
         lines.append(
             texts.render(
                 "reminder.digest_expiring",
-                email=line.email,
-                masked=line.code.masked,
-                expires=line.code.expires_at,
+                email=code.email,
+                masked=code.masked,
+                expires=code.expires_at,
             )
         )
     for code in expired:
@@ -234,7 +231,7 @@ def build_digest(services: Services, since: datetime, now: datetime) -> str | No
                 "reminder.digest_expired",
                 email=code.email,
                 masked=code.masked,
-                expired=code.expired_at,
+                expired=code.expires_at,
             )
         )
     return "\n".join(lines)

@@ -205,10 +205,10 @@ def _due(reminder: Reminder, code: ActivationCode) -> DueReminder:
 
 
 @dataclass(frozen=True)
-class ExpiredCode:
+class UnusedCode:
     email: str
     masked: str
-    expired_at: datetime
+    expires_at: datetime
 
 
 class SqlDigestLog:
@@ -240,22 +240,21 @@ class SqlDigestLog:
             session.add(row)
         return last or now - timedelta(days=1)
 
-    def expired_since(self, since: datetime, now: datetime) -> list[ExpiredCode]:
-        """Codes that ran out unused between ``since`` and ``now``."""
+    def unused_codes(self, start: datetime, end: datetime) -> list[UnusedCode]:
+        """Codes never used, replaced or removed whose time runs out in (start, end]."""
         unused = (CodeState.ACTIVE, CodeState.EXPIRED)
         query = (
             select(ActivationCode.expires_at, ActivationCode.matching_id, Line.email)
             .join(Line, Line.id == ActivationCode.line_id)
             .where(
                 ActivationCode.state.in_(unused),
-                ActivationCode.expires_at > since,
-                ActivationCode.expires_at <= now,
+                ActivationCode.expires_at > start,
+                ActivationCode.expires_at <= end,
             )
-            .order_by(Line.email)
+            .order_by(ActivationCode.expires_at, Line.email)
         )
         with transaction(self._engine) as session:
             rows = session.exec(query).all()
         return [
-            ExpiredCode(email, mask(matching_id), ended)
-            for ended, matching_id, email in rows
+            UnusedCode(email, mask(matching_id), at) for at, matching_id, email in rows
         ]
