@@ -15,7 +15,6 @@ hour of windows.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from bot.http_retry import Retries, same_origin
 from handlers.call_history import ReportError
 from handlers.errors import ChatUnavailable
 
@@ -65,12 +65,16 @@ class CdrClient:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.session = session or requests.Session()
         self.page_size = page_size
-        self.max_attempts = max_attempts
-        self.max_retry_after = max_retry_after
-        self.backoff = backoff
         self.timeout = timeout
         self._token = token
-        self._sleep = sleep
+        self._retries = Retries(
+            "call history",
+            max_attempts,
+            backoff,
+            max_retry_after,
+            DEFAULT_RETRY_AFTER,
+            sleep,
+        )
 
     def __repr__(self) -> str:
         return f"CdrClient({self.base_url!r})"
@@ -98,7 +102,7 @@ class CdrClient:
         if not link:
             return None
         url = urljoin(response.url or self.base_url, link)
-        if not _same_origin(url, self.base_url):
+        if not same_origin(url, self.base_url):
             # Never send the admin token to a host other than the configured one.
             logger.warning(
                 "cdr next page on another host refused: %s", urlsplit(url).netloc
@@ -107,57 +111,21 @@ class CdrClient:
         return url
 
     def _get(self, url: str, params: dict[str, str] | None) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self._token}"}
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.session.get(
-                    url,
-                    params=params,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-            except requests.RequestException as error:
-                failure = ChatUnavailable(
-                    f"call history unreachable: {type(error).__name__}"
-                )
-                delay = self.backoff * 2 ** (attempt - 1)
-            else:
-                if response.status_code == 200:
-                    return response
-                failure, delay = self._failure(response, attempt)
-            if attempt == self.max_attempts:
-                raise failure
-            logger.warning(
-                "cdr request failed (status=%s), retry %d of %d in %.1f s",
-                failure.status,
-                attempt,
-                self.max_attempts - 1,
-                delay,
-            )
-            self._sleep(delay)
-        raise AssertionError("unreachable")
-
-    def _failure(
-        self, response: requests.Response, attempt: int
-    ) -> tuple[ChatUnavailable, float]:
-        """The error for a refused request and how long to wait, or raise at once."""
-        status = response.status_code
-        if status in (401, 403):
-            raise ReportError("report.cdr_forbidden")
-        delay = self.backoff * 2 ** (attempt - 1)
-        if status == 429:
-            header = response.headers.get("Retry-After")
-            delay = retry_after_seconds(header, self.max_retry_after)
-        failure = ChatUnavailable(
-            f"call history answered {status}",
-            status=status,
-            tracking_id=response.headers.get("TrackingID"),
-            retry_after=delay if status == 429 else None,
+        response, _attempts = self._retries.send(
+            self.session,
+            "GET",
+            url,
+            token=self._token,
+            params=params,
+            timeout=self.timeout,
+            accept=lambda status: status == 200,
+            refuse=_refusal,
         )
-        if status == 429 or status >= 500:
-            return failure, delay
-        raise failure
+        return response
+
+
+def _refusal(status: int) -> Exception | None:
+    return ReportError("report.cdr_forbidden") if status in (401, 403) else None
 
 
 def fetch_cdr(
@@ -259,26 +227,10 @@ def format_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def retry_after_seconds(header: str | None, cap: float) -> float:
-    """Seconds to wait for a Retry-After header: at least 1, at most ``cap``."""
-    try:
-        seconds = float(header or "")
-    except ValueError:
-        seconds = DEFAULT_RETRY_AFTER
-    if not math.isfinite(seconds):
-        seconds = DEFAULT_RETRY_AFTER
-    return min(max(seconds, 1.0), cap)
-
-
 def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def _same_origin(url: str, base_url: str) -> bool:
-    one, other = urlsplit(url), urlsplit(base_url)
-    return (one.scheme, one.netloc) == (other.scheme, other.netloc)
 
 
 def _items(response: requests.Response) -> list[dict]:

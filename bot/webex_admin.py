@@ -9,15 +9,14 @@ followed only on the configured host, so the token goes nowhere else.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from flask import has_request_context
 
+from bot.http_retry import Retries, same_origin
 from handlers.errors import ChatUnavailable, CommandError
 
 logger = logging.getLogger(__name__)
@@ -48,12 +47,11 @@ class WebexAdminApi:
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.session = session or requests.Session()
-        self.max_attempts = max_attempts
-        self.max_retry_after = max_retry_after
-        self.backoff = backoff
         self.timeout = timeout
         self._token = token
-        self._sleep = sleep
+        self._retries = Retries(
+            "Webex", max_attempts, backoff, max_retry_after, DEFAULT_RETRY_AFTER, sleep
+        )
 
     def __repr__(self) -> str:
         return f"WebexAdminApi({self.base_url!r})"
@@ -89,7 +87,7 @@ class WebexAdminApi:
         if not link:
             return None
         url = urljoin(response.url or self.base_url, link)
-        if not _same_origin(url, self.base_url):
+        if not same_origin(url, self.base_url):
             # Never send the admin token to a host other than the configured one.
             logger.warning(
                 "next page on another host refused: %s", urlsplit(url).netloc
@@ -101,73 +99,27 @@ class WebexAdminApi:
         self, method: str, url: str, params: dict[str, str] | None = None
     ) -> tuple[requests.Response, bool]:
         """The response (2xx or 404) and whether it took more than one attempt."""
-        headers = {"Authorization": f"Bearer {self._token}"}
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-            except requests.RequestException as error:
-                failure = ChatUnavailable(f"Webex unreachable: {type(error).__name__}")
-                delay = self.backoff * 2 ** (attempt - 1)
-            else:
-                if 200 <= response.status_code < 300 or response.status_code == 404:
-                    return response, attempt > 1
-                failure, delay = self._failure(response, attempt)
-            if attempt == self.max_attempts or has_request_context():
-                raise failure
-            logger.warning(
-                "webex admin call failed (status=%s), retry %d of %d in %.1f s",
-                failure.status,
-                attempt,
-                self.max_attempts - 1,
-                delay,
-            )
-            self._sleep(delay)
-        raise AssertionError("unreachable")
-
-    def _failure(
-        self, response: requests.Response, attempt: int
-    ) -> tuple[ChatUnavailable, float]:
-        """The error for a refused call and how long to wait, or raise at once."""
-        status = response.status_code
-        if status in (401, 403):
-            raise CommandError("controlhub.token_refused", status=status)
-        delay = self.backoff * 2 ** (attempt - 1)
-        if status == 429:
-            delay = _retry_after(
-                response.headers.get("Retry-After"), self.max_retry_after
-            )
-        failure = ChatUnavailable(
-            f"Webex answered {status}",
-            status=status,
-            tracking_id=response.headers.get("TrackingID"),
-            retry_after=delay if status == 429 else None,
+        response, attempts = self._retries.send(
+            self.session,
+            method,
+            url,
+            token=self._token,
+            params=params,
+            timeout=self.timeout,
+            accept=_answered,
+            refuse=_refusal,
         )
-        if status == 429 or status >= 500:
-            return failure, delay
-        raise failure
+        return response, attempts > 1
 
 
-def _same_origin(url: str, base_url: str) -> bool:
-    one, other = urlsplit(url), urlsplit(base_url)
-    return (one.scheme, one.netloc) == (other.scheme, other.netloc)
+def _answered(status: int) -> bool:
+    return 200 <= status < 300 or status == 404
 
 
-def _retry_after(header: str | None, cap: float) -> float:
-    """Seconds to wait for a Retry-After header: at least 1, at most ``cap``."""
-    try:
-        seconds = float(header or "")
-    except ValueError:
-        seconds = DEFAULT_RETRY_AFTER
-    if not math.isfinite(seconds):
-        seconds = DEFAULT_RETRY_AFTER
-    return min(max(seconds, 1.0), cap)
+def _refusal(status: int) -> Exception | None:
+    if status in (401, 403):
+        return CommandError("controlhub.token_refused", status=status)
+    return None
 
 
 def _json(response: requests.Response) -> Any:

@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from bot.cdr import (
+    DEFAULT_RETRY_AFTER,
     MAX_WINDOW,
     WINDOW_OVERLAP,
     allowed_range,
@@ -14,8 +15,8 @@ from bot.cdr import (
     fetch_cdr,
     fetch_last_days,
     format_time,
-    retry_after_seconds,
 )
+from bot.http_retry import retry_after_seconds
 from handlers.errors import ChatUnavailable
 from handlers.reports import ReportError, read_call_history, summarize_records
 from tests.reports.conftest import ADMIN_TOKEN, SAMPLE, SAMPLE_NOW
@@ -142,7 +143,7 @@ def test_retry_after_is_bounded_and_malformed_values_are_handled(
 
     assert len(_fetch(cdr_server, fake_time)) == 16
     assert fake_time.naps == [expected]
-    assert retry_after_seconds(None, 30) == 30.0
+    assert retry_after_seconds(None, 30, DEFAULT_RETRY_AFTER) == 30.0
 
 
 def test_5xx_is_retried_a_bounded_number_of_times(cdr_server, fake_time):
@@ -199,7 +200,8 @@ class _OneAnswer:
         self.response = response
         self.calls = 0
 
-    def get(self, url, **kwargs):
+    def request(self, method, url, **kwargs):
+        assert method == "GET"
         self.calls += 1
         self.response.url = url
         return self.response
