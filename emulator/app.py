@@ -8,15 +8,14 @@ trackingId, and a TrackingID header.
 
 import logging
 import time
-import uuid
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .api import EXTENSION_KEY, api, current_emulator
 from .cdr import register_cdr
 from .devices import register_devices
-from .errors import ApiFault
+from .errors import ApiFault, bearer_token, error_response
 from .inspection import inspection
 from .state import Emulator
 
@@ -44,24 +43,6 @@ def create_app(emulator: Emulator) -> Flask:
     return app
 
 
-def error_response(
-    status: int, message: str, retry_after: str | None = None
-) -> Response:
-    """A Webex-style JSON error."""
-    tracking_id = f"EMU_{uuid.uuid4()}"
-    body = {
-        "message": message,
-        "errors": [{"description": message}],
-        "trackingId": tracking_id,
-    }
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["TrackingID"] = tracking_id
-    if retry_after is not None:
-        response.headers["Retry-After"] = retry_after
-    return response
-
-
 def _is_api_call() -> bool:
     return request.path.startswith(API_PREFIX)
 
@@ -86,10 +67,8 @@ def _before_api_call() -> Response | None:
 
 
 def _authenticate(emu: Emulator) -> dict | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return emu.authenticate(token.strip())
+    token = bearer_token()
+    return emu.authenticate(token) if token else None
 
 
 def _log_api_call(response: Response) -> Response:

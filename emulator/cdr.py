@@ -20,7 +20,6 @@ import bisect
 import csv
 import math
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+
+from .errors import bearer_token, error_response
 
 EXTENSION_KEY = "webex_cdr"
 MAX_WINDOW = timedelta(hours=12)
@@ -187,12 +188,12 @@ def _check_caller() -> Response | None:
     store = _store()
     fault = store.take_fault()
     if fault is not None:
-        return _error(fault.status, "Injected fault.", fault.retry_after)
-    if g.get("caller") is None and _bearer_token() not in store.tokens:
+        return error_response(fault.status, "Injected fault.", fault.retry_after)
+    if g.get("caller") is None and bearer_token() not in store.tokens:
         message = (
             "The request requires a valid access token in the Authorization header."
         )
-        return _error(401, message)
+        return error_response(401, message)
     return None
 
 
@@ -209,11 +210,11 @@ def cdr_feed() -> Response:
         cursor = _cursor()
         start, end = _window(store, check_age=cursor == 0)
         max_items = _max_items()
-        wait = store.admit(_bearer_token(), is_page=cursor > 0)
+        wait = store.admit(bearer_token(), is_page=cursor > 0)
         if wait is not None:
             raise _Refused(429, "Too many requests.", str(wait))
     except _Refused as refused:
-        return _error(refused.status, refused.message, refused.retry_after)
+        return error_response(refused.status, refused.message, refused.retry_after)
     return _page(store.query(start, end), cursor, max_items)
 
 
@@ -258,28 +259,6 @@ def _cursor() -> int:
 
 def _store() -> CdrStore:
     return current_app.extensions[EXTENSION_KEY]
-
-
-def _bearer_token() -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
-def _error(status: int, message: str, retry_after: str | None = None) -> Response:
-    """A Webex-style JSON error, like ``app.error_response``."""
-    tracking_id = f"EMU_{uuid.uuid4()}"
-    response = jsonify(
-        {
-            "message": message,
-            "errors": [{"description": message}],
-            "trackingId": tracking_id,
-        }
-    )
-    response.status_code = status
-    response.headers["TrackingID"] = tracking_id
-    if retry_after is not None:
-        response.headers["Retry-After"] = retry_after
-    return response
 
 
 def _parse_time(value: str) -> datetime | None:

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import copy
 import threading
-import uuid
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
+from .errors import bearer_token, error_response
 from .ids import new_id, now_iso
 
 EXTENSION_KEY = "webex_devices"
@@ -180,13 +180,13 @@ def register_devices(app: Flask, store: DeviceStore) -> None:
 def _check_caller() -> Response | None:
     store = _store()
     caller = g.get("caller")
-    if caller is None and _bearer_token() not in store.tokens:
+    if caller is None and bearer_token() not in store.tokens:
         message = (
             "The request requires a valid access token in the Authorization header."
         )
-        return _error(401, message)
+        return error_response(401, message)
     if caller is not None and not store.is_admin(caller["id"]):
-        return _error(403, "This request requires an administrator token.")
+        return error_response(403, "This request requires an administrator token.")
     return None
 
 
@@ -196,9 +196,9 @@ def list_devices() -> Response:
     try:
         start, max_items = _offset("start", 0), _offset("max", DEFAULT_MAX)
     except ValueError as error:
-        return _error(400, str(error))
+        return error_response(400, str(error))
     if max_items < 1:
-        return _error(400, "max must be a positive integer.")
+        return error_response(400, "max must be a positive integer.")
     items = _store().devices(args.get("personId"), args.get("type"))
     return _page(items, start, max_items)
 
@@ -207,14 +207,14 @@ def list_devices() -> Response:
 def get_device(device_id: str) -> Response:
     device = _store().device(device_id)
     if device is None:
-        return _error(404, "The requested device was not found.")
+        return error_response(404, "The requested device was not found.")
     return jsonify(device)
 
 
 @devices_api.delete("/devices/<device_id>")
 def delete_device(device_id: str) -> Response:
     if not _store().remove(device_id):
-        return _error(404, "The requested device was not found.")
+        return error_response(404, "The requested device was not found.")
     return Response(status=204)
 
 
@@ -247,23 +247,3 @@ def _offset(name: str, default: int) -> int:
 
 def _store() -> DeviceStore:
     return current_app.extensions[EXTENSION_KEY]
-
-
-def _bearer_token() -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
-def _error(status: int, message: str) -> Response:
-    """A Webex-style JSON error, like ``app.error_response``."""
-    tracking_id = f"EMU_{uuid.uuid4()}"
-    response = jsonify(
-        {
-            "message": message,
-            "errors": [{"description": message}],
-            "trackingId": tracking_id,
-        }
-    )
-    response.status_code = status
-    response.headers["TrackingID"] = tracking_id
-    return response

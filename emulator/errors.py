@@ -1,4 +1,11 @@
-"""The one exception the emulator's rules raise: an API error with its HTTP status."""
+"""The emulator's API errors: the exception its rules raise, and the JSON Webex answers.
+
+Also the bearer token of the current request, which every blueprint reads.
+"""
+
+import uuid
+
+from flask import Response, jsonify, request
 
 
 class ApiFault(Exception):
@@ -24,3 +31,27 @@ def not_found(message: str) -> ApiFault:
 
 def conflict(message: str) -> ApiFault:
     return ApiFault(409, message)
+
+
+def error_response(
+    status: int, message: str, retry_after: str | None = None
+) -> Response:
+    """A Webex-style JSON error."""
+    tracking_id = f"EMU_{uuid.uuid4()}"
+    body = {
+        "message": message,
+        "errors": [{"description": message}],
+        "trackingId": tracking_id,
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["TrackingID"] = tracking_id
+    if retry_after is not None:
+        response.headers["Retry-After"] = retry_after
+    return response
+
+
+def bearer_token() -> str:
+    """The request's bearer token, or "" if it has none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
