@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 
-from bot.http_retry import Retries, same_origin
+from bot.http_retry import Retries, next_page
 from handlers.call_history import ReportError
 from handlers.errors import ChatUnavailable
 
@@ -39,6 +39,7 @@ MIN_AGE = timedelta(minutes=5)
 AGE_MARGIN = timedelta(minutes=10)
 MAX_PAGE_SIZE = 5000
 MAX_PAGES_PER_WINDOW = 1000  # 5 million calls in 12 hours: a paging loop, not data
+LABEL = "call history"
 DEFAULT_RETRY_AFTER = 60.0  # the first-request limit is one a minute
 
 
@@ -68,7 +69,7 @@ class CdrClient:
         self.timeout = timeout
         self._token = token
         self._retries = Retries(
-            "call history",
+            LABEL,
             max_attempts,
             backoff,
             max_retry_after,
@@ -92,23 +93,10 @@ class CdrClient:
             response = self._get(url, params)
             visited.add(response.url or url)
             yield from _items(response)
-            url, params = self._next_page(response), None
+            url, params = next_page(response, self.base_url, LABEL), None
             if url in visited or len(visited) >= MAX_PAGES_PER_WINDOW:
                 raise ChatUnavailable("call history pages do not end")
         logger.info("cdr window %s to %s: %d pages", start, end, len(visited))
-
-    def _next_page(self, response: requests.Response) -> str | None:
-        link = response.links.get("next", {}).get("url")
-        if not link:
-            return None
-        url = urljoin(response.url or self.base_url, link)
-        if not same_origin(url, self.base_url):
-            # Never send the admin token to a host other than the configured one.
-            logger.warning(
-                "cdr next page on another host refused: %s", urlsplit(url).netloc
-            )
-            raise ChatUnavailable("call history paged to another host")
-        return url
 
     def _get(self, url: str, params: dict[str, str] | None) -> requests.Response:
         response, _attempts = self._retries.send(

@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from flask import has_request_context
@@ -124,6 +124,21 @@ def retry_after_seconds(header: str | None, cap: float, default: float) -> float
     if not math.isfinite(seconds):
         seconds = default
     return min(max(seconds, 1.0), cap)
+
+
+def next_page(response: requests.Response, base_url: str, label: str) -> str | None:
+    """The ``rel="next"`` page of a list, which must be on ``base_url``'s host."""
+    link = response.links.get("next", {}).get("url")
+    if not link:
+        return None
+    url = urljoin(response.url or base_url, link)
+    if not same_origin(url, base_url):
+        # Never send the token to a host other than the configured one.
+        logger.warning(
+            "%s next page on another host refused: %s", label, urlsplit(url).netloc
+        )
+        raise ChatUnavailable(f"{label} paged to another host")
+    return url
 
 
 def same_origin(url: str, base_url: str) -> bool:

@@ -12,11 +12,11 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 
-from bot.http_retry import Retries, same_origin
+from bot.http_retry import Retries, next_page
 from handlers.errors import ChatUnavailable, CommandError
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class WebexAdminApi:
             if response.status_code == 404:
                 return
             yield from _items(_json(response))
-            next_url = self._next_page(response)
+            next_url = next_page(response, self.base_url, "Webex")
             if next_url is None:
                 return
             url, query = next_url, None
@@ -81,19 +81,6 @@ class WebexAdminApi:
         response, retried = self._request("DELETE", urljoin(self.base_url, path))
         # A retried DELETE may find the device gone because the first one worked.
         return response.status_code != 404 or retried
-
-    def _next_page(self, response: requests.Response) -> str | None:
-        link = response.links.get("next", {}).get("url")
-        if not link:
-            return None
-        url = urljoin(response.url or self.base_url, link)
-        if not same_origin(url, self.base_url):
-            # Never send the admin token to a host other than the configured one.
-            logger.warning(
-                "next page on another host refused: %s", urlsplit(url).netloc
-            )
-            raise ChatUnavailable("Webex paged to another host")
-        return url
 
     def _request(
         self, method: str, url: str, params: dict[str, str] | None = None
