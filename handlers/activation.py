@@ -88,24 +88,21 @@ def new_matching_id() -> str:
 MATCHING_ID = re.compile(r"^[A-Z0-9-]{1,64}$")
 
 
-def split_activation_string(activation_string: str) -> tuple[str, str] | None:
-    """(SM-DP+ address, matching ID) of ``LPA:1$host$id`` or ``1$host$id``.
+def activation_fields(activation_string: str) -> list[str] | None:
+    """The ``$``-separated fields of ``LPA:1$host$id[...]`` or ``1$host$id[...]``.
 
-    None unless the string has exactly those fields, as the embedded SM-DP+
-    issues them.
+    None unless it has format 1, an SM-DP+ address and a well-formed matching ID.
     """
     text = activation_string.strip()
     if text[:4].upper() == "LPA:":
         text = text[4:]
     fields = text.split("$")
-    if len(fields) != 3 or fields[0] != "1" or not fields[1]:
+    if len(fields) < 3 or fields[0] != "1" or not fields[1]:
         return None
-    if not MATCHING_ID.match(fields[2]):
-        return None
-    return fields[1], fields[2]
+    return fields if MATCHING_ID.match(fields[2]) else None
 
 
 def matching_id_of(activation_string: str) -> str | None:
     """The matching ID of an activation string, or None if it is malformed."""
-    fields = split_activation_string(activation_string)
-    return None if fields is None else fields[1]
+    fields = activation_fields(activation_string)
+    return None if fields is None else fields[2]

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, func, select, update
 
-from handlers.activation import MATCHING_ID, ActivationData, mask, new_matching_id
+from handlers.activation import ActivationData, activation_fields, mask, new_matching_id
 from handlers.errors import NotFound, RuleViolation
 from handlers.ports import CodeInfo, IssuedCode, LicencePool, LineInfo
 from storage.db import transaction
@@ -252,14 +252,13 @@ def _check_pool(session: Session, size: int) -> None:
 def _code_of(session: Session, activation_string: str) -> ActivationCode | None:
     """The code an activation string names, all of it: SM-DP+ address, matching
     ID, and the OID and confirmation flag if the code has them."""
-    text = activation_string.strip()
-    text = text[4:] if text[:4].upper() == "LPA:" else text
-    fields = text.split("$")
-    if len(fields) < 3 or not MATCHING_ID.match(fields[2]):
+    fields = activation_fields(activation_string)
+    if fields is None:
         return None
     query = select(ActivationCode).where(ActivationCode.matching_id == fields[2])
     code = session.exec(query).first()
-    if code is None or code.activation_data().activation_code.lower() != text.lower():
+    given = "$".join(fields).lower()
+    if code is None or code.activation_data().activation_code.lower() != given:
         return None
     return code
 
